@@ -1,0 +1,1 @@
+"""The outside of the product: the FastAPI app and the ``sociale-kaart`` command line."""

@@ -1,0 +1,52 @@
+"""The FastAPI application: routers under ``/api/v1``, one store for the app's lifetime."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from api import problems
+from api.routers import health
+from graph.config import StoreTarget
+from graph.store import GraphStore
+
+log = logging.getLogger("sociale_kaart.api")
+
+
+def create_app(store: str | GraphStore | None = None) -> FastAPI:
+    """Build the app. ``store`` is an open store, a target (file path or Bolt URI), or
+    ``None`` for the configured default; a store passed in is not closed by the app."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = not isinstance(store, GraphStore)
+        opened = StoreTarget.resolve(store).open() if owned else store  # type: ignore[arg-type]
+        app.state.store = opened
+        log.info("serving %s", opened.info())
+        try:
+            yield
+        finally:
+            if owned:
+                opened.close()
+
+    app = FastAPI(
+        title="Sociale kaart",
+        summary="Who serves a pupil who needs extra support, and how regions overlap.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    app.include_router(health.router, prefix="/api/v1")
+
+    @app.middleware("http")
+    async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # Our own access log: method, path and status only. Query strings are never logged,
+        # because a who-serves question (school + postcode + need) is personal data.
+        response = await call_next(request)
+        log.info("%s %s %s", request.method, request.url.path, response.status_code)
+        return response
+
+    return app

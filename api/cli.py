@@ -1,0 +1,146 @@
+"""The ``sociale-kaart`` command: serve, import, demo and stats.
+
+Every command takes ``--store``: an embedded store file or a ``bolt://``/``neo4j://`` URI
+(default: ``SOCIALE_KAART_STORE``, then ``NEO4J_URI``, then the embedded file in the data
+folder). Exit codes: 0 done, 1 import refused (nothing applied), 2 usage, 3 store not
+reachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from importlib import resources
+from pathlib import Path
+
+from graph.config import StoreTarget
+from graph.store import GraphStore, StoreError, StoreUnavailable
+from importers.report import ImportFailed
+from importers.run import run_import
+
+EXIT_IMPORT_FAILED = 1
+EXIT_STORE_UNAVAILABLE = 3
+
+
+def _store_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--store",
+        metavar="PATH_OR_BOLT_URI",
+        help="embedded store file, or bolt://host:port / neo4j://host:port "
+        "(default: $SOCIALE_KAART_STORE, $NEO4J_URI, else the data folder's graph.json)",
+    )
+
+
+def _serve_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="sociale-kaart",
+        description="Who serves a pupil who needs extra support, and how regions overlap.",
+    )
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="run the web API")
+    _store_option(p)
+    _serve_options(p)
+
+    p = sub.add_parser("import", help="import files into the store (all or nothing)")
+    _store_option(p)
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="apply the valid rows and report the invalid ones, instead of refusing all",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = sub.add_parser("demo", help="load the demo region, then serve it")
+    _store_option(p)
+    _serve_options(p)
+    p.add_argument("--no-serve", action="store_true", help="only load the demo data")
+
+    p = sub.add_parser("stats", help="counts per node kind and relation")
+    _store_option(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    return ap
+
+
+def demo_files() -> list[Path]:
+    """The demo data shipped inside the package (works without ../shared)."""
+    folder = resources.files("importers") / "demo"
+    return sorted(Path(str(f)) for f in folder.iterdir() if f.name.endswith(".jsonl"))
+
+
+def cmd_import(store: GraphStore, args: argparse.Namespace) -> int:
+    try:
+        report = run_import(store, args.paths, skip_invalid=args.skip_invalid)
+    except ImportFailed as exc:
+        report = exc.report
+        print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else report.text())
+        print(f"sociale-kaart import: {exc}", file=sys.stderr)
+        return EXIT_IMPORT_FAILED
+    print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else report.text())
+    return 0
+
+
+def cmd_stats(store: GraphStore, args: argparse.Namespace) -> int:
+    counts = store.counts().as_dict()
+    if args.json:
+        print(json.dumps({"backend": str(store.info()), **counts}, indent=2))
+        return 0
+    print(store.info())
+    for section in ("nodes", "edges"):
+        print(f"{section}:")
+        for name, n in counts[section].items():
+            print(f"  {name:<20} {n:>8}")
+    return 0
+
+
+def serve(target: StoreTarget, host: str, port: int) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # uvicorn's own access log would print query strings (pupil data): ours logs paths only.
+    uvicorn.run(create_app(target.location), host=host, port=port, access_log=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    target = StoreTarget.resolve(args.store)
+    if args.command == "serve":
+        return serve(target, args.host, args.port)
+    try:
+        with target.open() as store:
+            if args.command == "import":
+                return cmd_import(store, args)
+            if args.command == "stats":
+                return cmd_stats(store, args)
+            if args.command == "demo":
+                report = run_import(store, demo_files())
+                print(report.text())
+                print(f"demo data loaded into {store.info()}")
+        if args.command == "demo" and not args.no_serve:
+            print(f"serving on http://{args.host}:{args.port}/api/v1/health (Ctrl-C stops)")
+            return serve(target, args.host, args.port)
+        return 0
+    except StoreUnavailable as exc:
+        print(f"sociale-kaart: {exc}", file=sys.stderr)
+        return EXIT_STORE_UNAVAILABLE
+    except ImportFailed as exc:
+        print(exc.report.text(), file=sys.stderr)
+        return EXIT_IMPORT_FAILED
+    except StoreError as exc:
+        print(f"sociale-kaart: {exc}", file=sys.stderr)
+        return EXIT_STORE_UNAVAILABLE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

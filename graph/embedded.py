@@ -1,0 +1,266 @@
+"""The embedded backend: a NetworkX graph in memory, persisted to one JSON file.
+
+No server is needed, which makes it the default for a laptop, a demo and the tests. The
+file is replaced atomically (write a temporary file, fsync, rename, fsync the folder), so a
+crash or a kill in the middle of a save leaves the previous file intact. A lock file keeps
+two processes from writing at once, and a reader notices a newer file written by another
+process (an ``import`` next to a running ``serve``) and loads it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.records import (
+    ApplyResult,
+    Batch,
+    Counts,
+    EdgeKey,
+    EdgeRecord,
+    NodeKey,
+    NodeRecord,
+    PropValue,
+)
+from graph.store import (
+    BackendInfo,
+    GraphStore,
+    StoreError,
+    edge_sort_key,
+    endpoints_outside,
+    known_kind,
+    known_rel,
+    plan,
+)
+
+FILE_FORMAT = "sociale-kaart-graph"
+FILE_VERSION = 1
+
+
+class EmbeddedStore(GraphStore):
+    """Graph nodes are :class:`NodeKey` tuples whose attribute dict is the node's properties;
+    edges are keyed by relation name, so one pair of nodes has at most one edge per relation.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path).expanduser().resolve()
+        self._lock = threading.RLock()
+        self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._by_kind: dict[str, set[str]] = {}
+        self._stamp: tuple[int, int, int] | None = None
+        with self._lock:
+            self._load()
+
+    # -- GraphStore -----------------------------------------------------------------------
+
+    def info(self) -> BackendInfo:
+        return BackendInfo("embedded", str(self.path), f"networkx {nx.__version__}")
+
+    def ping(self) -> None:
+        self._refresh()
+
+    def apply(self, batch: Batch) -> ApplyResult:
+        with self._lock, self._file_lock():
+            self._refresh()
+            g = self._graph
+            wanted = list(batch.nodes) + list(endpoints_outside(batch))
+            stored_nodes = {k: g.nodes[k] for k in wanted if k in g}
+            stored_edges = {
+                k: g.edges[k.src, k.dst, k.rel] for k in batch.edges if g.has_edge(k.src, k.dst, k.rel)
+            }
+            todo = plan(batch, stored_nodes, stored_edges)
+            if not todo.result.changed:
+                return todo.result
+            undo = self._write(todo.nodes, todo.edges)
+            try:
+                self._save()
+            except BaseException:
+                self._undo(undo)
+                raise
+            return todo.result
+
+    def node(self, key: NodeKey) -> NodeRecord | None:
+        with self._lock:
+            known_kind(key.kind)
+            self._refresh()
+            if key not in self._graph:
+                return None
+            return NodeRecord(key.kind, key.id, dict(self._graph.nodes[key]))
+
+    def nodes(self, kind: str, ids: Iterable[str] | None = None) -> list[NodeRecord]:
+        with self._lock:
+            known_kind(kind)
+            self._refresh()
+            have = self._by_kind.get(kind, set())
+            chosen = have if ids is None else have.intersection(ids)
+            g = self._graph
+            return [NodeRecord(kind, i, dict(g.nodes[NodeKey(kind, i)])) for i in sorted(chosen)]
+
+    def edges(
+        self, rel: str | None = None, src: NodeKey | None = None, dst: NodeKey | None = None
+    ) -> list[EdgeRecord]:
+        for k in (src, dst):
+            if k is not None:
+                known_kind(k.kind)
+        if rel is not None:
+            known_rel(rel)
+        with self._lock:
+            self._refresh()
+            out = [
+                EdgeRecord(s, r, d, dict(props))
+                for s, d, r, props in self._candidate_edges(src, dst)
+                if (rel is None or r == rel) and (src is None or s == src) and (dst is None or d == dst)
+            ]
+        return sorted(out, key=edge_sort_key)
+
+    def counts(self) -> Counts:
+        with self._lock:
+            self._refresh()
+            nodes = {k: len(v) for k, v in self._by_kind.items() if v}
+            edges: dict[str, int] = {}
+            for _, _, rel in self._graph.edges(keys=True):
+                edges[rel] = edges.get(rel, 0) + 1
+            return Counts(nodes, edges)
+
+    def clear(self) -> None:
+        with self._lock, self._file_lock():
+            self._graph = nx.MultiDiGraph()
+            self._by_kind = {}
+            self._save()
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _write(
+        self, nodes: list[NodeRecord], edges: list[EdgeRecord]
+    ) -> list[tuple[Any, dict[str, PropValue] | None]]:
+        """Apply in memory and return what is needed to undo it if the save fails."""
+        g = self._graph
+        undo: list[tuple[Any, dict[str, PropValue] | None]] = []
+        for n in nodes:
+            key = n.key
+            undo.append((key, dict(g.nodes[key]) if key in g else None))
+            g.add_node(key)
+            g.nodes[key].update(n.props)
+            self._by_kind.setdefault(key.kind, set()).add(key.id)
+        for e in edges:
+            k = e.key
+            had = g.has_edge(k.src, k.dst, k.rel)
+            undo.append((k, dict(g.edges[k.src, k.dst, k.rel]) if had else None))
+            g.add_edge(k.src, k.dst, key=k.rel)
+            g.edges[k.src, k.dst, k.rel].update(e.props)
+        return undo
+
+    def _undo(self, undo: list[tuple[Any, dict[str, PropValue] | None]]) -> None:
+        g = self._graph
+        for key, old in reversed(undo):
+            if isinstance(key, EdgeKey):
+                if old is None:
+                    g.remove_edge(key.src, key.dst, key.rel)
+                else:
+                    attrs = g.edges[key.src, key.dst, key.rel]
+                    attrs.clear()
+                    attrs.update(old)
+            elif old is None:
+                g.remove_node(key)
+                self._by_kind[key.kind].discard(key.id)
+            else:
+                attrs = g.nodes[key]
+                attrs.clear()
+                attrs.update(old)
+
+    def _candidate_edges(
+        self, src: NodeKey | None, dst: NodeKey | None
+    ) -> Iterator[tuple[NodeKey, NodeKey, str, dict[str, PropValue]]]:
+        g = self._graph
+        if src is not None:
+            return g.out_edges(src, keys=True, data=True) if src in g else iter(())
+        if dst is not None:
+            return g.in_edges(dst, keys=True, data=True) if dst in g else iter(())
+        return g.edges(keys=True, data=True)
+
+    # -- the file ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Serialise writers across processes; readers never wait for it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _refresh(self) -> None:
+        """Load the file again if another process replaced it since we read it."""
+        if self._file_stamp() != self._stamp:
+            self._load()
+
+    def _load(self) -> None:
+        stamp = self._file_stamp()
+        graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        by_kind: dict[str, set[str]] = {}
+        if stamp is not None:
+            try:
+                with open(self.path, "rb") as fh:
+                    data = json.load(fh)
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"{self.path}: cannot read the graph file: {exc}") from exc
+            if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
+                raise StoreError(f"{self.path}: not a sociale-kaart graph file")
+            if data.get("version") != FILE_VERSION:
+                raise StoreError(
+                    f"{self.path}: graph file version {data.get('version')!r}; "
+                    f"this program reads version {FILE_VERSION}"
+                )
+            for kind, ident, props in data["nodes"]:
+                graph.add_node(NodeKey(kind, ident), **props)
+                by_kind.setdefault(kind, set()).add(ident)
+            for sk, si, rel, dk, di, props in data["edges"]:
+                graph.add_edge(NodeKey(sk, si), NodeKey(dk, di), key=rel, **props)
+        self._graph, self._by_kind, self._stamp = graph, by_kind, stamp
+
+    def _save(self) -> None:
+        g = self._graph
+        data = {
+            "format": FILE_FORMAT,
+            "version": FILE_VERSION,
+            "nodes": [[k.kind, k.id, props] for k, props in g.nodes(data=True)],
+            "edges": [
+                [s.kind, s.id, rel, d.kind, d.id, props] for s, d, rel, props in g.edges(keys=True, data=True)
+            ],
+        }
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._stamp = self._file_stamp()

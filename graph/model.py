@@ -1,0 +1,346 @@
+"""The domain model: one pydantic type per kind of node, plus relations and provenance.
+
+Importers build these types, so every identifier is checked (see :mod:`graph.ids`) before
+anything reaches a store; stores hold the flat records of :mod:`graph.records`. Every node
+and edge carries provenance (source, source date or version, import id) so that each
+answer can say which file a fact came from.
+
+>>> prov = Provenance(source="demo", source_date="2025", import_id="i1")
+>>> g = Gemeente(id="392", naam="Haarlem", provenance=prov)
+>>> g.to_record().id
+'GM0392'
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from graph import ids
+from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord, check_edge
+
+GemeenteCode = Annotated[str, AfterValidator(ids.gemeente_code)]
+Pc4 = Annotated[str, AfterValidator(ids.pc4)]
+Pc6 = Annotated[str, AfterValidator(ids.pc6)]
+SwvCode = Annotated[str, AfterValidator(ids.swv_code)]
+SchoolId = Annotated[str, AfterValidator(ids.school_id)]
+BevoegdGezag = Annotated[str, AfterValidator(ids.bevoegd_gezag)]
+EigenId = Annotated[str, AfterValidator(ids.eigen_id)]
+Kvk = Annotated[str, AfterValidator(ids.kvk_nummer)]
+Agb = Annotated[str, AfterValidator(ids.agb_code)]
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+
+
+def _pc(value: str) -> str:
+    return ids.postcode(value)
+
+
+Postcode = Annotated[str, AfterValidator(_pc)]
+
+
+class Provenance(BaseModel):
+    """Where a fact came from: required on every node and edge."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str = Field(min_length=1, description="source name, e.g. 'CBS gemeenten 2025'")
+    source_date: str = Field(min_length=1, description="date or version of the source")
+    import_id: str = Field(min_length=1, description="the import run that wrote it")
+
+
+class Entity(BaseModel):
+    """Base of every node type. ``KIND`` is the node kind in :data:`graph.schema.NODE_KINDS`."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    KIND: ClassVar[str] = ""
+    id: str
+    provenance: Provenance
+
+    @property
+    def key(self) -> NodeKey:
+        return NodeKey(self.KIND, self.id)
+
+    def to_record(self) -> NodeRecord:
+        props = self.model_dump(mode="json", exclude={"id", "provenance"}, exclude_none=True)
+        props.update(self.provenance.model_dump())
+        return NodeRecord(self.KIND, self.id, props)
+
+    @classmethod
+    def from_record(cls, record: NodeRecord) -> Entity:
+        props = dict(record.props)
+        prov = {k: props.pop(k, "unknown") for k in PROVENANCE_KEYS}
+        return cls(id=record.id, provenance=Provenance(**prov), **props)
+
+
+class Gemeente(Entity):
+    KIND: ClassVar[str] = "Gemeente"
+    id: GemeenteCode
+    naam: str = Field(min_length=1)
+    inwoners: int | None = Field(default=None, ge=0)
+    opgeheven: date | None = Field(
+        default=None, description="first day it no longer existed (herindeling); see OPGEGAAN_IN"
+    )
+
+
+class Provincie(Entity):
+    KIND: ClassVar[str] = "Provincie"
+    id: Annotated[str, AfterValidator(lambda v: ids.regio_code(v, "PV"))]
+    naam: str = Field(min_length=1)
+
+
+#: Region types with their CBS code prefix. Data, not code: a new soort needs only a line
+#: here (or none: an unknown soort is accepted with any CBS-style code).
+REGIO_SOORTEN: dict[str, tuple[str, str]] = {
+    "jeugdregio": ("JZ", "Jeugdzorgregio"),
+    "ggd": ("GG", "GGD-regio"),
+    "rmc": ("RM", "RMC-regio"),
+    "arbeidsmarktregio": ("AM", "Arbeidsmarktregio"),
+    "corop": ("CR", "COROP-gebied"),
+    "veiligheidsregio": ("VR", "Veiligheidsregio"),
+    "zorgkantoorregio": ("ZK", "Zorgkantoorregio"),
+}
+
+
+class Regio(Entity):
+    """A region made of gemeenten (HOORT_BIJ edges), valid for a period."""
+
+    KIND: ClassVar[str] = "Regio"
+    id: str
+    soort: Slug
+    naam: str | None = None
+
+    @model_validator(mode="after")
+    def _code_fits_soort(self) -> Regio:
+        prefix = REGIO_SOORTEN.get(self.soort, (None, ""))[0]
+        self.id = ids.regio_code(self.id, prefix)
+        return self
+
+
+class PC4(Entity):
+    KIND: ClassVar[str] = "PC4"
+    id: Pc4
+    plaats: str | None = None
+    inwoners: int | None = Field(default=None, ge=0)
+    lat: float | None = Field(default=None, ge=50.0, le=54.0)
+    lon: float | None = Field(default=None, ge=3.0, le=7.5)
+
+
+class PC6(Entity):
+    KIND: ClassVar[str] = "PC6"
+    id: Pc6
+
+
+class Wijk(Entity):
+    KIND: ClassVar[str] = "Wijk"
+    id: Annotated[str, AfterValidator(ids.wijk_code)]
+    naam: str | None = None
+
+
+class Buurt(Entity):
+    KIND: ClassVar[str] = "Buurt"
+    id: Annotated[str, AfterValidator(ids.buurt_code)]
+    naam: str | None = None
+
+
+class Swv(Entity):
+    KIND: ClassVar[str] = "Swv"
+    id: SwvCode
+    naam: str | None = None
+    sector: Literal["PO", "VO"] | None = None
+
+    @model_validator(mode="after")
+    def _sector_from_code(self) -> Swv:
+        if self.sector is None:
+            self.sector = self.id[:2]  # type: ignore[assignment]
+        elif self.sector != self.id[:2]:
+            raise ValueError(f"sector {self.sector} does not match code {self.id}")
+        return self
+
+
+class Schoolbestuur(Entity):
+    KIND: ClassVar[str] = "Schoolbestuur"
+    id: BevoegdGezag
+    naam: str | None = None
+
+
+SchoolSoort = Literal["BAO", "SBO", "SO", "VSO", "SO/VSO", "VO", "MBO", "OTHER"]
+
+
+class School(Entity):
+    """A vestiging; ``id`` is BRIN + vestigingscode."""
+
+    KIND: ClassVar[str] = "School"
+    id: SchoolId
+    naam: str = Field(min_length=1)
+    soort: SchoolSoort
+    straat: str | None = None
+    postcode: Postcode | None = None
+    plaats: str | None = None
+    lat: float | None = Field(default=None, ge=50.0, le=54.0)
+    lon: float | None = Field(default=None, ge=3.0, le=7.5)
+
+    @property
+    def brin(self) -> str:
+        return self.id[:4]
+
+    @property
+    def regulier(self) -> bool:
+        """Regular schools (BAO, VO) get extra support via their own SWV; SO/VSO/SBO are special."""
+        return self.soort in ("BAO", "VO")
+
+
+class Wijkteam(Entity):
+    KIND: ClassVar[str] = "Wijkteam"
+    id: EigenId
+    naam: str = Field(min_length=1)
+    soort: Literal["wijkteam", "jeugdteam", "gebiedsteam", "buurtteam", "cjg", "loket"] = "wijkteam"
+    fictief: bool = False
+
+
+class Zorgaanbieder(Entity):
+    KIND: ClassVar[str] = "Zorgaanbieder"
+    id: EigenId
+    naam: str = Field(min_length=1)
+    kvk: Kvk | None = None
+    agb: Agb | None = None
+    website: str | None = None
+    fictief: bool = Field(default=False, description="true for made-up demo providers")
+
+
+class Locatie(Entity):
+    KIND: ClassVar[str] = "Locatie"
+    id: EigenId
+    naam: str | None = None
+    straat: str | None = None
+    postcode: Postcode | None = None
+    plaats: str | None = None
+    lat: float | None = Field(default=None, ge=50.0, le=54.0)
+    lon: float | None = Field(default=None, ge=3.0, le=7.5)
+
+
+class Aanbod(Entity):
+    """An offer (HSDS service); waiting time only with its date and source."""
+
+    KIND: ClassVar[str] = "Aanbod"
+    id: EigenId
+    naam: str = Field(min_length=1)
+    beschrijving: str | None = None
+    wachttijd_weken: float | None = Field(default=None, ge=0)
+    wachttijd_datum: date | None = None
+    wachttijd_bron: str | None = None
+
+    @model_validator(mode="after")
+    def _waiting_time_is_dated(self) -> Aanbod:
+        if self.wachttijd_weken is not None and (self.wachttijd_datum is None or not self.wachttijd_bron):
+            raise ValueError("wachttijd_weken needs wachttijd_datum and wachttijd_bron")
+        return self
+
+
+class Behoefte(Entity):
+    """A need category; the taxonomy itself is data (VALT_ONDER edges), never code."""
+
+    KIND: ClassVar[str] = "Behoefte"
+    id: Annotated[str, Field(pattern=r"^[a-z]+-[a-z0-9-]+$", max_length=60)]
+    naam: str = Field(min_length=1)
+    stelsel: Literal["ijw", "onderwijs", "eigen"]
+    code: str = Field(min_length=1, description="code within the stelsel, e.g. '45'")
+
+
+class Contract(Entity):
+    KIND: ClassVar[str] = "Contract"
+    id: EigenId
+    geldig_van: date
+    geldig_tot: date | None = None
+    omschrijving: str | None = None
+    fictief: bool = False
+
+    @model_validator(mode="after")
+    def _period(self) -> Contract:
+        if self.geldig_tot is not None and self.geldig_tot < self.geldig_van:
+            raise ValueError("geldig_tot lies before geldig_van")
+        return self
+
+
+class Contact(Entity):
+    """A functional contact: a role, with a role mailbox or phone; never a private person."""
+
+    KIND: ClassVar[str] = "Contact"
+    id: EigenId
+    rol: str = Field(min_length=1, description="the function, e.g. 'toegang jeugdhulp'")
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    telefoon: str | None = Field(default=None, pattern=r"^[0-9 +()-]{6,20}$")
+    website: str | None = None
+
+
+ENTITY_TYPES: dict[str, type[Entity]] = {
+    cls.KIND: cls
+    for cls in (
+        Gemeente,
+        Provincie,
+        Regio,
+        PC4,
+        PC6,
+        Wijk,
+        Buurt,
+        Swv,
+        Schoolbestuur,
+        School,
+        Wijkteam,
+        Zorgaanbieder,
+        Locatie,
+        Aanbod,
+        Behoefte,
+        Contract,
+        Contact,
+    )
+}
+
+
+class Relatie(BaseModel):
+    """An edge between two nodes; the allowed kinds per relation are in :mod:`graph.schema`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rel: str
+    van: NodeKey
+    naar: NodeKey
+    props: dict[str, Any] = Field(default_factory=dict)
+    provenance: Provenance
+
+    def to_record(self) -> EdgeRecord:
+        props = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.props.items()}
+        props.update(self.provenance.model_dump())
+        return check_edge(EdgeRecord(NodeKey(*self.van), self.rel, NodeKey(*self.naar), props))
+
+
+def normalise_id(kind: str, raw: object) -> str:
+    """The canonical id of a node of ``kind``, by the same rule its model applies.
+
+    Lets an edge refer to ``Gemeente:392`` and still meet the node ``Gemeente:GM0392``.
+    """
+    cls = ENTITY_TYPES.get(kind)
+    if cls is None:
+        raise ValueError(f"unknown kind {kind!r}; known: {', '.join(ENTITY_TYPES)}")
+    adapter = _ID_ADAPTERS.get(kind)
+    if adapter is None:
+        info = cls.model_fields["id"]
+        hint = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        adapter = TypeAdapter(hint)
+        _ID_ADAPTERS[kind] = adapter
+    value = adapter.validate_python(raw)
+    return ids.regio_code(value) if kind == "Regio" else value
+
+
+_ID_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def entity(kind: str, data: dict[str, Any]) -> Entity:
+    """Build the entity of ``kind`` from loose data, e.g. one row of an import file."""
+    try:
+        cls = ENTITY_TYPES[kind]
+    except KeyError:
+        raise ValueError(f"unknown kind {kind!r}; known: {', '.join(ENTITY_TYPES)}") from None
+    return cls.model_validate(data)

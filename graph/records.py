@@ -1,0 +1,190 @@
+"""The storage-level shape of the graph: plain node and edge records and write batches.
+
+Both backends speak only this shape, so that they can be tested against each other.
+Properties are flat (text, numbers, booleans and lists of those) because that is what a
+Neo4j property can hold; dates travel as ISO text, so both backends hand back the same
+values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from graph.schema import NODE_KINDS, RELATIONS
+
+Scalar = str | int | float | bool
+PropValue = Scalar | list[Scalar]
+
+#: Property names that say where a fact came from. They are written with every change but
+#: are not compared when deciding whether a record changed: importing the same facts from a
+#: later run of the same source is not a change.
+PROVENANCE_KEYS = ("source", "source_date", "import_id")
+
+
+class SchemaError(ValueError):
+    """A record that the graph's schema does not allow (unknown kind, relation or value)."""
+
+
+class NodeKey(NamedTuple):
+    """The identity of a node: its kind (Neo4j label) and its id within that kind."""
+
+    kind: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> NodeKey:
+        """``Gemeente:GM0392`` → ``NodeKey("Gemeente", "GM0392")``."""
+        kind, sep, ident = text.partition(":")
+        if not sep or not ident:
+            raise SchemaError(f"node reference {text!r} is not of the form Kind:id")
+        return cls(kind, ident)
+
+
+class EdgeKey(NamedTuple):
+    """An edge is identified by its endpoints and relation type: at most one of each."""
+
+    src: NodeKey
+    rel: str
+    dst: NodeKey
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    kind: str
+    id: str
+    props: Mapping[str, PropValue] = field(default_factory=dict)
+
+    @property
+    def key(self) -> NodeKey:
+        return NodeKey(self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class EdgeRecord:
+    src: NodeKey
+    rel: str
+    dst: NodeKey
+    props: Mapping[str, PropValue] = field(default_factory=dict)
+
+    @property
+    def key(self) -> EdgeKey:
+        return EdgeKey(self.src, self.rel, self.dst)
+
+
+def check_props(props: Mapping[str, Any], where: str) -> dict[str, PropValue]:
+    """Refuse nested values early, with the record named, instead of deep in a backend."""
+    clean: dict[str, PropValue] = {}
+    for name, value in props.items():
+        if not isinstance(name, str) or not name or name in ("id", "kind"):
+            raise SchemaError(f"{where}: property name {name!r} is not allowed")
+        if value is None:
+            continue
+        if isinstance(value, list):
+            kinds = {type(v) for v in value}
+            if not kinds <= {str, int, float, bool} or len(kinds) > 1:
+                # Neo4j stores only homogeneous lists; refuse them in both backends alike.
+                raise SchemaError(f"{where}: property {name!r} must be a list of values of one type")
+        elif not isinstance(value, (str, int, float, bool)):
+            raise SchemaError(
+                f"{where}: property {name!r} has a {type(value).__name__}; "
+                "only text, numbers, booleans and lists of those can be stored"
+            )
+        clean[name] = value
+    return clean
+
+
+def check_node(record: NodeRecord) -> NodeRecord:
+    if record.kind not in NODE_KINDS:
+        raise SchemaError(f"unknown node kind {record.kind!r}; known: {', '.join(NODE_KINDS)}")
+    if not isinstance(record.id, str) or not record.id:
+        raise SchemaError(f"{record.kind}: id must be non-empty text")
+    return NodeRecord(record.kind, record.id, check_props(record.props, str(record.key)))
+
+
+def check_edge(record: EdgeRecord) -> EdgeRecord:
+    allowed = RELATIONS.get(record.rel)
+    if allowed is None:
+        raise SchemaError(f"unknown relation {record.rel!r}; known: {', '.join(RELATIONS)}")
+    pair = (record.src.kind, record.dst.kind)
+    if pair not in allowed.endpoints:
+        ok = ", ".join(f"{a}->{b}" for a, b in sorted(allowed.endpoints))
+        raise SchemaError(
+            f"relation {record.rel} cannot go from {record.src.kind} to {record.dst.kind}; allowed: {ok}"
+        )
+    where = f"{record.src} -{record.rel}-> {record.dst}"
+    return EdgeRecord(record.src, record.rel, record.dst, check_props(record.props, where))
+
+
+@dataclass
+class Batch:
+    """A set of writes applied all-or-nothing. Later records for the same key replace earlier
+    ones within the batch, so a batch never writes one key twice."""
+
+    nodes: dict[NodeKey, NodeRecord] = field(default_factory=dict)
+    edges: dict[EdgeKey, EdgeRecord] = field(default_factory=dict)
+
+    def add_node(self, record: NodeRecord) -> None:
+        checked = check_node(record)
+        self.nodes[checked.key] = checked
+
+    def add_edge(self, record: EdgeRecord) -> None:
+        checked = check_edge(record)
+        self.edges[checked.key] = checked
+
+    def extend(self, nodes: Iterable[NodeRecord] = (), edges: Iterable[EdgeRecord] = ()) -> Batch:
+        for n in nodes:
+            self.add_node(n)
+        for e in edges:
+            self.add_edge(e)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.edges)
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ApplyResult:
+    """What a batch did; an import report is built from these numbers."""
+
+    nodes: Tally = field(default_factory=Tally)
+    edges: Tally = field(default_factory=Tally)
+    #: what happened to each key ("created", "updated", "unchanged"), so that an import
+    #: report can say it per file
+    outcomes: dict[NodeKey | EdgeKey, str] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.nodes.created or self.nodes.updated or self.edges.created or self.edges.updated)
+
+
+@dataclass
+class Counts:
+    """How many nodes of each kind and edges of each relation the store holds."""
+
+    nodes: dict[str, int] = field(default_factory=dict)
+    edges: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"nodes": dict(sorted(self.nodes.items())), "edges": dict(sorted(self.edges.items()))}
+
+
+def differs(old: Mapping[str, PropValue] | None, new: Mapping[str, PropValue]) -> bool:
+    """Whether writing ``new`` over ``old`` (merge semantics) would change a fact.
+
+    Provenance alone does not count, so that re-importing the same file is a no-op.
+    """
+    if old is None:
+        return True
+    return any(old.get(k) != v for k, v in new.items() if k not in PROVENANCE_KEYS)

@@ -1,0 +1,186 @@
+"""The one store interface that both backends implement, and the write plan they share.
+
+A write is a :class:`~graph.records.Batch`, applied all-or-nothing with *merge* semantics:
+properties given overwrite, properties not given stay. Each backend reads what the batch
+touches, lets :func:`plan` decide what is new, changed or unchanged, and writes only that in
+one transaction, so re-applying the same batch changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from graph.records import (
+    ApplyResult,
+    Batch,
+    Counts,
+    EdgeKey,
+    EdgeRecord,
+    NodeKey,
+    NodeRecord,
+    PropValue,
+    SchemaError,
+    Tally,
+    differs,
+)
+from graph.schema import NODE_KINDS, RELATIONS
+
+
+class StoreError(Exception):
+    """Base of the errors a store raises on purpose."""
+
+
+class StoreUnavailable(StoreError):
+    """The backend cannot be reached (e.g. Neo4j is down); callers may retry later."""
+
+
+class MissingNodes(StoreError):
+    """A batch has edges whose endpoints are neither in the store nor in the batch."""
+
+    def __init__(self, missing: list[tuple[EdgeKey, NodeKey]]) -> None:
+        self.missing = missing
+        shown = "; ".join(f"{e.src} -{e.rel}-> {e.dst}: {n} does not exist" for e, n in missing[:5])
+        more = f" (and {len(missing) - 5} more)" if len(missing) > 5 else ""
+        super().__init__(f"{len(missing)} edge(s) point to unknown nodes: {shown}{more}")
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """What the store is, for health checks and the test run's header."""
+
+    kind: str  # "embedded" or "neo4j"
+    location: str  # file path or bolt URI (never with a password)
+    version: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "neo4j":
+            return f"neo4j {self.version} at {self.location}".replace("  ", " ")
+        return f"embedded at {self.location}"
+
+
+@dataclass
+class Plan:
+    """The writes a batch needs after comparing it with what the store holds."""
+
+    nodes: list[NodeRecord] = field(default_factory=list)
+    edges: list[EdgeRecord] = field(default_factory=list)
+    result: ApplyResult = field(default_factory=ApplyResult)
+
+
+def endpoints_outside(batch: Batch) -> set[NodeKey]:
+    """Endpoints the store must already hold, because the batch does not bring them."""
+    needed = {k for e in batch.edges for k in (e.src, e.dst)}
+    return needed - batch.nodes.keys()
+
+
+def plan(
+    batch: Batch,
+    stored_nodes: Mapping[NodeKey, Mapping[str, PropValue]],
+    stored_edges: Mapping[EdgeKey, Mapping[str, PropValue]],
+) -> Plan:
+    """Decide what to write. ``stored_nodes`` must hold every stored node the batch names,
+    as a node or as an edge endpoint; ``stored_edges`` every stored edge it names.
+
+    >>> from graph.records import NodeRecord
+    >>> b = Batch(); b.add_node(NodeRecord("PC4", "2011", {"plaats": "Haarlem"}))
+    >>> plan(b, {}, {}).result.nodes.created
+    1
+    >>> plan(b, {NodeKey("PC4", "2011"): {"plaats": "Haarlem"}}, {}).result.nodes.unchanged
+    1
+    """
+    missing = [
+        (e.key, n)
+        for e in batch.edges.values()
+        for n in (e.src, e.dst)
+        if n not in batch.nodes and n not in stored_nodes
+    ]
+    if missing:
+        raise MissingNodes(missing)
+    out = Plan()
+    for key, record in batch.nodes.items():
+        status = _status(stored_nodes.get(key), record.props)
+        _count(out.result.nodes, status)
+        out.result.outcomes[key] = status
+        if status != "unchanged":
+            out.nodes.append(record)
+    for ekey, edge in batch.edges.items():
+        status = _status(stored_edges.get(ekey), edge.props)
+        _count(out.result.edges, status)
+        out.result.outcomes[ekey] = status
+        if status != "unchanged":
+            out.edges.append(edge)
+    return out
+
+
+def _status(old: Mapping[str, PropValue] | None, new: Mapping[str, PropValue]) -> str:
+    if old is None:
+        return "created"
+    return "updated" if differs(old, new) else "unchanged"
+
+
+def _count(tally: Tally, status: str) -> None:
+    setattr(tally, status, getattr(tally, status) + 1)
+
+
+class GraphStore(ABC):
+    """What every backend offers. Reads return records sorted by key, so that two backends
+    holding the same graph give identical answers."""
+
+    @abstractmethod
+    def info(self) -> BackendInfo: ...
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise :class:`StoreUnavailable` unless the backend answers now."""
+
+    @abstractmethod
+    def apply(self, batch: Batch) -> ApplyResult:
+        """Write the batch in one transaction; on any error nothing of it is written."""
+
+    @abstractmethod
+    def node(self, key: NodeKey) -> NodeRecord | None: ...
+
+    @abstractmethod
+    def nodes(self, kind: str, ids: Iterable[str] | None = None) -> list[NodeRecord]:
+        """All nodes of a kind, or those of the given ids that exist, sorted by id."""
+
+    @abstractmethod
+    def edges(
+        self, rel: str | None = None, src: NodeKey | None = None, dst: NodeKey | None = None
+    ) -> list[EdgeRecord]:
+        """Edges matching every filter given, sorted by (src, rel, dst)."""
+
+    @abstractmethod
+    def counts(self) -> Counts: ...
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove everything (tests and a full re-import use it)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections or file handles."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def edge_sort_key(e: EdgeRecord) -> tuple[str, str, str, str, str]:
+    return (e.src.kind, e.src.id, e.rel, e.dst.kind, e.dst.id)
+
+
+def known_kind(kind: str) -> str:
+    """Guard for reads: an unknown kind is a caller's mistake, in either backend."""
+    if kind not in NODE_KINDS:
+        raise SchemaError(f"unknown node kind {kind!r}")
+    return kind
+
+
+def known_rel(rel: str) -> str:
+    if rel not in RELATIONS:
+        raise SchemaError(f"unknown relation {rel!r}")
+    return rel

@@ -1,0 +1,159 @@
+"""The project's own graph format: JSON Lines, one node or edge per line.
+
+It is the exchange format of last resort (anything the other importers cannot read can be
+written in it by hand or by a script) and the format of the shipped demo data. Line 1 names
+the source; ``#`` lines and blank lines are comments::
+
+    {"format": "sociale-kaart/1", "source": "CBS gemeenten", "source_date": "2025"}
+    {"kind": "Gemeente", "id": "GM0392", "naam": "Haarlem"}
+    {"kind": "PC4", "id": "2011", "plaats": "Haarlem"}
+    {"rel": "LIGT_IN", "van": "PC4:2011", "naar": "Gemeente:GM0392", "aandeel": 1.0}
+
+A node line holds the fields of its kind (see :mod:`graph.model`); an edge line holds
+``rel``, ``van`` and ``naar`` as ``Kind:id``, and any other keys become edge properties.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.model import Provenance, Relatie, entity, normalise_id
+from graph.records import EdgeRecord, NodeKey, NodeRecord, SchemaError
+from importers.report import FileReport, Problem, problems_from_validation
+
+FORMAT = "sociale-kaart/1"
+NAME = "sociale-kaart JSON Lines"
+
+
+@dataclass
+class ParsedFile:
+    report: FileReport
+    nodes: list[tuple[int, NodeRecord]] = field(default_factory=list)
+    edges: list[tuple[int, EdgeRecord]] = field(default_factory=list)
+
+
+def sniff(path: Path) -> bool:
+    """The first non-comment line is a JSON object declaring this format."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            for raw in fh:
+                text = raw.strip()
+                if text and not text.startswith("#"):
+                    head = json.loads(text)
+                    return isinstance(head, dict) and head.get("format") == FORMAT
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return False
+
+
+def parse(path: Path, import_id: str) -> ParsedFile:
+    name = str(path)
+    out = ParsedFile(FileReport(file=name, format=NAME))
+    report = out.report
+    provenance: Provenance | None = None
+    with open(path, encoding="utf-8-sig") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            text = raw.strip()
+            if not text or text.startswith("#"):
+                continue
+            try:
+                row = json.loads(text)
+            except ValueError as exc:
+                report.rows_read += 1
+                report.problems.append(Problem(name, lineno, "", "", f"not valid JSON: {exc}"))
+                continue
+            if not isinstance(row, dict):
+                report.rows_read += 1
+                report.problems.append(Problem(name, lineno, "", "", "a line must be a JSON object"))
+                continue
+            if provenance is None:
+                provenance = _header(row, name, lineno, import_id, report)
+                if provenance is None:
+                    return out  # without a source nothing can be attributed: fatal
+                continue
+            report.rows_read += 1
+            problems = _row(row, name, lineno, provenance, out)
+            report.problems.extend(problems)
+    if provenance is None:
+        report.problems.append(Problem(name, None, "", "", "the file is empty: no header line"))
+    return out
+
+
+def _header(
+    row: dict[str, Any], name: str, lineno: int, import_id: str, report: FileReport
+) -> Provenance | None:
+    if row.get("format") != FORMAT:
+        report.problems.append(
+            Problem(
+                name,
+                lineno,
+                "format",
+                str(row.get("format", "")),
+                f'line 1 must declare "format": "{FORMAT}"',
+            )
+        )
+        return None
+    try:
+        return Provenance(
+            source=row.get("source", ""), source_date=str(row.get("source_date", "")), import_id=import_id
+        )
+    except ValidationError as exc:
+        report.problems.extend(problems_from_validation(exc, name, lineno))
+        return None
+
+
+def _row(
+    row: dict[str, Any], name: str, lineno: int, provenance: Provenance, out: ParsedFile
+) -> list[Problem]:
+    if "kind" in row and "rel" in row:
+        return [Problem(name, lineno, "kind", "", "a line is a node (kind) or an edge (rel), not both")]
+    if "kind" in row:
+        data = dict(row)
+        kind = str(data.pop("kind"))
+        data["provenance"] = provenance
+        try:
+            out.nodes.append((lineno, entity(kind, data).to_record()))
+        except ValidationError as exc:
+            return problems_from_validation(exc, name, lineno)
+        except ValueError as exc:
+            return [Problem(name, lineno, "kind", kind, str(exc))]
+        return []
+    if "rel" in row:
+        data = dict(row)
+        rel, props = data.pop("rel"), data
+        ends: dict[str, NodeKey] = {}
+        problems: list[Problem] = []
+        for side in ("van", "naar"):
+            ref = props.pop(side, None)
+            try:
+                key = NodeKey.parse(str(ref)) if ref is not None else None
+                if key is None:
+                    raise SchemaError(f"'{side}' is required, as Kind:id")
+                ends[side] = NodeKey(key.kind, normalise_id(key.kind, key.id))
+            except ValidationError as exc:
+                problems.append(Problem(name, lineno, side, str(ref), _first_msg(exc)))
+            except ValueError as exc:  # SchemaError and unknown kinds
+                problems.append(Problem(name, lineno, side, str(ref or ""), str(exc)))
+        if problems:
+            return problems
+        try:
+            edge = Relatie(
+                rel=str(rel), van=ends["van"], naar=ends["naar"], props=props, provenance=provenance
+            )
+            out.edges.append((lineno, edge.to_record()))
+        except ValidationError as exc:
+            return problems_from_validation(exc, name, lineno)
+        except SchemaError as exc:
+            return [Problem(name, lineno, "rel", str(rel), str(exc))]
+        return []
+    return [Problem(name, lineno, "", "", "a line needs 'kind' (a node) or 'rel' (an edge)")]
+
+
+def _first_msg(exc: ValidationError) -> str:
+    errors = exc.errors(include_url=False)
+    return errors[0]["msg"] if errors else str(exc)

@@ -1,0 +1,107 @@
+"""What an import run tells its user: per file, counts and every problem, with file, line,
+field, value and reason, so that a bad row can be found and fixed in the source."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.records import EdgeKey, NodeKey
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    value: str
+    reason: str
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        what = f" field {self.field!r}" if self.field else ""
+        value = f" value {self.value!r}" if self.value else ""
+        return f"{where}:{what}{value}: {self.reason}"
+
+
+def problems_from_validation(
+    exc: ValidationError, file: str, line: int | None, prefix: str = ""
+) -> list[Problem]:
+    """One problem per pydantic error, with the field path and the offending value."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        field_name = ".".join(p for p in (prefix, loc) if p)
+        value = err.get("input")
+        shown = "" if isinstance(value, dict) else _short(value)
+        out.append(Problem(file, line, field_name, shown, err.get("msg", "invalid")))
+    return out
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@dataclass
+class FileReport:
+    file: str
+    format: str = ""
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    #: which records came from which line, to attribute store outcomes and store errors
+    origins: dict[NodeKey | EdgeKey, int] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class ImportReport:
+    import_id: str
+    files: list[FileReport] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    @property
+    def changed(self) -> bool:
+        return any(f.created or f.updated for f in self.files)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "import_id": self.import_id,
+            "applied": self.applied,
+            "changed": self.changed,
+            "files": [{k: v for k, v in asdict(f).items() if k != "origins"} for f in self.files],
+        }
+
+    def text(self) -> str:
+        lines = []
+        for f in self.files:
+            lines.append(
+                f"{f.file} ({f.format or 'unknown format'}): {f.rows_read} rows read, "
+                f"{f.created} created, {f.updated} updated, {f.unchanged} unchanged, "
+                f"{f.skipped} skipped, {len(f.problems)} problems"
+            )
+            lines.extend(f"  {p}" for p in f.problems)
+        if not self.applied:
+            lines.append("Nothing was applied: fix the problems above, or use --skip-invalid.")
+        elif not self.changed:
+            lines.append("Nothing changed: the store already held all of this.")
+        return "\n".join(lines)
+
+
+class ImportFailed(Exception):
+    """Raised when a run has fatal problems and nothing was applied."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        n = len(report.problems)
+        super().__init__(f"import failed with {n} problem(s); nothing was applied")

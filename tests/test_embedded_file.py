@@ -1,0 +1,121 @@
+"""The embedded store's file: atomic saves, crash safety, and sharing between processes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.embedded import EmbeddedStore
+from graph.records import Batch, NodeKey, NodeRecord
+from graph.store import StoreError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_reopened_store_holds_the_same_graph(tmp_path: Path, demo_batch: Batch) -> None:
+    path = tmp_path / "g.json"
+    a = EmbeddedStore(path)
+    a.apply(demo_batch)
+    b = EmbeddedStore(path)
+    assert b.counts() == a.counts()
+    assert b.edges() == a.edges()
+    assert not b.apply(demo_batch).changed
+
+
+def test_a_reader_sees_another_process_writes(tmp_path: Path, demo_batch: Batch) -> None:
+    path = tmp_path / "g.json"
+    reader = EmbeddedStore(path)
+    assert reader.counts().nodes == {}
+    EmbeddedStore(path).apply(demo_batch)  # "another process": a second store on the file
+    assert reader.counts().nodes["Gemeente"] == 6
+
+
+def test_a_damaged_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "g.json"
+    path.write_text('{"format": "sociale-kaart-graph", "version": 1, "nodes": [')
+    with pytest.raises(StoreError, match=str(path)):
+        EmbeddedStore(path)
+    path.write_text(json.dumps({"format": "something-else"}))
+    with pytest.raises(StoreError, match="not a sociale-kaart graph file"):
+        EmbeddedStore(path)
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from graph.embedded import EmbeddedStore
+    from graph.records import Batch, NodeRecord
+
+    store = EmbeddedStore(sys.argv[1])
+    round_ = 0
+    while True:
+        round_ += 1
+        batch = Batch()
+        for i in range(4000):
+            batch.add_node(NodeRecord("PC4", str(1000 + i), {"ronde": round_, "tekst": "x" * 200}))
+        store.apply(batch)
+        print(round_, flush=True)
+    """
+)
+
+
+def test_sigkill_during_save_leaves_the_previous_file_loadable(tmp_path: Path) -> None:
+    """A writer saves 4,000 nodes again and again; we SIGKILL it at moments that fall inside
+    a save (a temporary file is on disk) and check the store file is whole every time."""
+    path = tmp_path / "g.json"
+    mid_save_kills = 0
+    for attempt in range(40):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path)], cwd=REPO, stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None
+        proc.stdout.readline()  # at least one save completed
+        deadline = time.monotonic() + 5
+        while not list(tmp_path.glob(".g.json.*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.001 * (attempt % 5))
+        in_save = bool(list(tmp_path.glob(".g.json.*.tmp")))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+        mid_save_kills += in_save
+        store = EmbeddedStore(path)  # must load: the old or the new file, never a torn one
+        rounds = {n.props["ronde"] for n in store.nodes("PC4")}
+        assert len(store.nodes("PC4")) == 4000 and len(rounds) == 1
+        for leftover in tmp_path.glob(".g.json.*.tmp"):
+            leftover.unlink()
+        if mid_save_kills >= 3:
+            break
+    assert mid_save_kills >= 3, "never managed to kill the writer during a save"
+
+
+def test_a_failed_save_keeps_memory_and_file_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "g.json"
+    store = EmbeddedStore(path)
+    b = Batch()
+    b.add_node(NodeRecord("PC4", "2011", {"plaats": "Haarlem"}))
+    store.apply(b)
+    before = path.read_bytes()
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device (injected)")
+
+    monkeypatch.setattr("graph.embedded.os.fsync", full_disk)
+    b2 = Batch()
+    b2.add_node(NodeRecord("PC4", "2011", {"plaats": "Elders"}))
+    b2.add_node(NodeRecord("PC4", "2012", {"plaats": "Haarlem"}))
+    with pytest.raises(OSError, match="injected"):
+        store.apply(b2)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob(".g.json.*.tmp"))
+    assert store.node(NodeKey("PC4", "2011")).props["plaats"] == "Haarlem"  # type: ignore[union-attr]
+    assert store.node(NodeKey("PC4", "2012")) is None

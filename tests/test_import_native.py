@@ -1,0 +1,110 @@
+"""Bad input in the project's own format: clear problems, and nothing half-applied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.records import NodeKey
+from graph.store import GraphStore
+from importers.report import ImportFailed
+from importers.run import run_import
+
+from .conftest import DEMO
+
+HEADER = '{"format": "sociale-kaart/1", "source": "test", "source_date": "2025"}\n'
+
+
+def write(tmp_path: Path, body: str, name: str = "data.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def test_demo_imports_then_reimport_is_a_no_op(store: GraphStore) -> None:
+    first = run_import(store, [DEMO])
+    assert first.applied and first.changed
+    f = first.files[0]
+    assert f.rows_read == f.created > 0 and not f.problems
+    second = run_import(store, [DEMO])
+    assert not second.changed
+    assert second.files[0].unchanged == f.rows_read
+    assert "Nothing changed" in second.text()
+
+
+def test_problem_names_file_line_field_value_and_reason(store: GraphStore, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '{"kind": "Gemeente", "id": "GM0392", "naam": "Haarlem"}\n'
+        '{"kind": "Gemeente", "id": "GM392x", "naam": "Fout"}\n',
+    )
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [path])
+    [problem] = err.value.report.problems
+    assert (problem.file, problem.line, problem.field, problem.value) == (str(path), 3, "id", "GM392x")
+    assert "GM followed by 4 digits" in problem.reason
+    assert str(path) + ":3" in err.value.report.text()
+    # all or nothing: the valid Haarlem row was not applied either
+    assert store.node(NodeKey("Gemeente", "GM0392")) is None
+
+
+def test_skip_invalid_applies_the_valid_rows(store: GraphStore, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '{"kind": "Gemeente", "id": "GM0392", "naam": "Haarlem"}\n'
+        '{"kind": "PC4", "id": "0123"}\n'
+        "not json\n"
+        '{"kind": "Leerling", "id": "x"}\n'
+        '{"rel": "LIGT_IN", "van": "PC4:2011", "naar": "Gemeente:392"}\n',
+    )
+    report = run_import(store, [path], skip_invalid=True)
+    f = report.files[0]
+    assert report.applied
+    assert f.rows_read == 5 and f.created == 1 and f.skipped == 4
+    lines = sorted(p.line for p in f.problems)
+    assert lines == [3, 4, 5, 6]
+    reasons = " | ".join(p.reason for p in f.problems)
+    assert "not valid JSON" in reasons and "unknown kind 'Leerling'" in reasons
+    missing = next(p for p in f.problems if p.line == 6)
+    assert missing.field == "van" and "no such node" in missing.reason
+    assert store.node(NodeKey("Gemeente", "GM0392")) is not None
+
+
+def test_edge_ids_are_normalised_like_nodes(store: GraphStore, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '{"kind": "Gemeente", "id": "392", "naam": "Haarlem"}\n'
+        '{"kind": "Swv", "id": "PO 27-04"}\n'
+        '{"kind": "PC4", "id": "2011"}\n'
+        '{"rel": "IN_WERKGEBIED", "van": "PC4:2011", "naar": "Swv:PO2704"}\n'
+        '{"rel": "LIGT_IN", "van": "PC4:2011", "naar": "Gemeente:0392", "aandeel": 1.0}\n',
+    )
+    run_import(store, [path])
+    [edge] = store.edges(rel="LIGT_IN")
+    assert str(edge.dst) == "Gemeente:GM0392" and edge.props["aandeel"] == 1.0
+
+
+def test_unknown_format_and_missing_file(store: GraphStore, tmp_path: Path) -> None:
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n")
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [other, tmp_path / "nope.jsonl"])
+    reasons = [p.reason for p in err.value.report.problems]
+    assert reasons[0].startswith("format not recognised") and reasons[1] == "no such file"
+
+
+def test_header_must_name_a_source(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"format": "sociale-kaart/1", "source_date": "2025"}\n{"kind": "PC4", "id": "2011"}\n')
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [path])
+    [problem] = err.value.report.problems
+    assert problem.line == 1 and problem.field == "source"
+
+
+def test_bom_and_comments_are_fine(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "bom.jsonl"
+    path.write_text("# comment\n\n" + HEADER + '{"kind": "PC4", "id": "2011"}\n', encoding="utf-8-sig")
+    report = run_import(store, [path])
+    assert report.files[0].created == 1
