@@ -98,12 +98,21 @@ def check_props(props: Mapping[str, Any], where: str) -> dict[str, PropValue]:
     return clean
 
 
+def check_provenance(props: Mapping[str, PropValue], where: str) -> None:
+    """Every fact says where it came from, so that every answer can cite its source."""
+    missing = [k for k in PROVENANCE_KEYS if not props.get(k)]
+    if missing:
+        raise SchemaError(f"{where}: provenance missing: {', '.join(missing)}")
+
+
 def check_node(record: NodeRecord) -> NodeRecord:
     if record.kind not in NODE_KINDS:
         raise SchemaError(f"unknown node kind {record.kind!r}; known: {', '.join(NODE_KINDS)}")
     if not isinstance(record.id, str) or not record.id:
         raise SchemaError(f"{record.kind}: id must be non-empty text")
-    return NodeRecord(record.kind, record.id, check_props(record.props, str(record.key)))
+    props = check_props(record.props, str(record.key))
+    check_provenance(props, str(record.key))
+    return NodeRecord(record.kind, record.id, props)
 
 
 def check_edge(record: EdgeRecord) -> EdgeRecord:
@@ -117,7 +126,9 @@ def check_edge(record: EdgeRecord) -> EdgeRecord:
             f"relation {record.rel} cannot go from {record.src.kind} to {record.dst.kind}; allowed: {ok}"
         )
     where = f"{record.src} -{record.rel}-> {record.dst}"
-    return EdgeRecord(record.src, record.rel, record.dst, check_props(record.props, where))
+    props = check_props(record.props, where)
+    check_provenance(props, where)
+    return EdgeRecord(record.src, record.rel, record.dst, props)
 
 
 @dataclass

@@ -84,7 +84,8 @@ def plan(
     as a node or as an edge endpoint; ``stored_edges`` every stored edge it names.
 
     >>> from graph.records import NodeRecord
-    >>> b = Batch(); b.add_node(NodeRecord("PC4", "2011", {"plaats": "Haarlem"}))
+    >>> prov = {"source": "CBS", "source_date": "2021", "import_id": "i1"}
+    >>> b = Batch(); b.add_node(NodeRecord("PC4", "2011", {"plaats": "Haarlem", **prov}))
     >>> plan(b, {}, {}).result.nodes.created
     1
     >>> plan(b, {NodeKey("PC4", "2011"): {"plaats": "Haarlem"}}, {}).result.nodes.unchanged

@@ -17,6 +17,7 @@ from graph.records import Batch, NodeKey, NodeRecord
 from graph.store import StoreError
 
 REPO = Path(__file__).resolve().parent.parent
+PROV = {"source": "test", "source_date": "2025", "import_id": "t1"}
 
 
 def test_reopened_store_holds_the_same_graph(tmp_path: Path, demo_batch: Batch) -> None:
@@ -54,12 +55,13 @@ WRITER = textwrap.dedent(
     from graph.records import Batch, NodeRecord
 
     store = EmbeddedStore(sys.argv[1])
+    PROV = {"source": "test", "source_date": "2025", "import_id": "t1"}
     round_ = 0
     while True:
         round_ += 1
         batch = Batch()
         for i in range(4000):
-            batch.add_node(NodeRecord("PC4", str(1000 + i), {"ronde": round_, "tekst": "x" * 200}))
+            batch.add_node(NodeRecord("PC4", str(1000 + i), {"ronde": round_, "tekst": "x" * 200, **PROV}))
         store.apply(batch)
         print(round_, flush=True)
     """
@@ -101,7 +103,7 @@ def test_a_failed_save_keeps_memory_and_file_as_they_were(
     path = tmp_path / "g.json"
     store = EmbeddedStore(path)
     b = Batch()
-    b.add_node(NodeRecord("PC4", "2011", {"plaats": "Haarlem"}))
+    b.add_node(NodeRecord("PC4", "2011", {"plaats": "Haarlem", **PROV}))
     store.apply(b)
     before = path.read_bytes()
 
@@ -110,8 +112,8 @@ def test_a_failed_save_keeps_memory_and_file_as_they_were(
 
     monkeypatch.setattr("graph.embedded.os.fsync", full_disk)
     b2 = Batch()
-    b2.add_node(NodeRecord("PC4", "2011", {"plaats": "Elders"}))
-    b2.add_node(NodeRecord("PC4", "2012", {"plaats": "Haarlem"}))
+    b2.add_node(NodeRecord("PC4", "2011", {"plaats": "Elders", **PROV}))
+    b2.add_node(NodeRecord("PC4", "2012", {"plaats": "Haarlem", **PROV}))
     with pytest.raises(OSError, match="injected"):
         store.apply(b2)
     monkeypatch.undo()

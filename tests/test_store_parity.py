@@ -64,7 +64,13 @@ def test_update_merges_properties_and_counts_as_updated(store: GraphStore, demo_
 def test_provenance_alone_is_not_a_change(store: GraphStore, demo_batch: Batch) -> None:
     store.apply(demo_batch)
     b = Batch()
-    b.add_node(NodeRecord("Gemeente", "GM0392", {"naam": "Haarlem", "source": "other", "import_id": "t2"}))
+    b.add_node(
+        NodeRecord(
+            "Gemeente",
+            "GM0392",
+            {"naam": "Haarlem", "source": "other", "source_date": "2026", "import_id": "t2"},
+        )
+    )
     result = store.apply(b)
     assert result.nodes.unchanged == 1 and not result.changed
     node = store.node(HAARLEM)
@@ -103,6 +109,14 @@ def test_unknown_kind_or_relation_is_an_error(store: GraphStore) -> None:
         store.nodes("Leerling")
     with pytest.raises(SchemaError):
         store.edges(rel="KENT")
+
+
+def test_records_without_provenance_are_refused(demo_batch: Batch) -> None:
+    with pytest.raises(SchemaError, match="provenance missing: source_date"):
+        Batch().add_node(NodeRecord("PC4", "2011", {"source": "x", "import_id": "y"}))
+    with pytest.raises(SchemaError, match="provenance missing"):
+        Batch().add_edge(EdgeRecord(NodeKey("PC4", "2011"), "LIGT_IN", HAARLEM, {}))
+    assert all(n.props["import_id"] == "test-import" for n in demo_batch.nodes.values())
 
 
 def test_clear_empties(store: GraphStore, demo_batch: Batch) -> None:
