@@ -37,7 +37,8 @@ def problems_from_validation(
         field_name = ".".join(p for p in (prefix, loc) if p)
         value = err.get("input")
         shown = "" if isinstance(value, dict) else _short(value)
-        out.append(Problem(file, line, field_name, shown, err.get("msg", "invalid")))
+        reason = err.get("msg", "invalid").removeprefix("Value error, ")
+        out.append(Problem(file, line, field_name, shown, reason))
     return out
 
 
@@ -88,7 +89,7 @@ class ImportReport:
             lines.append(
                 f"{f.file} ({f.format or 'unknown format'}): {f.rows_read} rows read, "
                 f"{f.created} created, {f.updated} updated, {f.unchanged} unchanged, "
-                f"{f.skipped} skipped, {len(f.problems)} problems"
+                f"{f.skipped} skipped, {_plural(len(f.problems), 'problem')}"
             )
             lines.extend(f"  {p}" for p in f.problems)
         if not self.applied:
@@ -96,6 +97,10 @@ class ImportReport:
         elif not self.changed:
             lines.append("Nothing changed: the store already held all of this.")
         return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class ImportFailed(Exception):
