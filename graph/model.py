@@ -78,7 +78,7 @@ class Entity(BaseModel):
 class Gemeente(Entity):
     KIND: ClassVar[str] = "Gemeente"
     id: GemeenteCode
-    naam: str = Field(min_length=1)
+    naam: str | None = Field(default=None, min_length=1, description="unknown for some old gemeenten")
     inwoners: int | None = Field(default=None, ge=0)
     opgeheven: date | None = Field(
         default=None, description="first day it no longer existed (herindeling); see OPGEGAAN_IN"

@@ -131,21 +131,44 @@ def check_edge(record: EdgeRecord) -> EdgeRecord:
     return EdgeRecord(record.src, record.rel, record.dst, props)
 
 
+class ConflictError(SchemaError):
+    """Two records for one key give different values for the same property."""
+
+
+def _merge(
+    earlier: Mapping[str, PropValue], later: Mapping[str, PropValue], where: str
+) -> dict[str, PropValue]:
+    """Combine two records of one key, as the store would. Facts may come from several
+    files (a gemeente's name from one, its end date from another) but must not disagree."""
+    clash = [k for k, v in later.items() if k not in PROVENANCE_KEYS and k in earlier and earlier[k] != v]
+    if clash:
+        k = clash[0]
+        raise ConflictError(f"{where}: {k} is {later[k]!r} here but {earlier[k]!r} earlier")
+    merged = dict(later)
+    merged.update(earlier)  # the first record's provenance stays with the facts it brought
+    return merged
+
+
 @dataclass
 class Batch:
-    """A set of writes applied all-or-nothing. Later records for the same key replace earlier
-    ones within the batch, so a batch never writes one key twice."""
+    """A set of writes applied all-or-nothing. Records for one key are merged, so a batch
+    writes each key once; conflicting values raise :class:`ConflictError`."""
 
     nodes: dict[NodeKey, NodeRecord] = field(default_factory=dict)
     edges: dict[EdgeKey, EdgeRecord] = field(default_factory=dict)
 
     def add_node(self, record: NodeRecord) -> None:
         checked = check_node(record)
-        self.nodes[checked.key] = checked
+        earlier = self.nodes.get(checked.key)
+        props = _merge(earlier.props, checked.props, str(checked.key)) if earlier else checked.props
+        self.nodes[checked.key] = NodeRecord(checked.kind, checked.id, props)
 
     def add_edge(self, record: EdgeRecord) -> None:
         checked = check_edge(record)
-        self.edges[checked.key] = checked
+        earlier = self.edges.get(checked.key)
+        where = f"{checked.src} -{checked.rel}-> {checked.dst}"
+        props = _merge(earlier.props, checked.props, where) if earlier else checked.props
+        self.edges[checked.key] = EdgeRecord(checked.src, checked.rel, checked.dst, props)
 
     def extend(self, nodes: Iterable[NodeRecord] = (), edges: Iterable[EdgeRecord] = ()) -> Batch:
         for n in nodes:

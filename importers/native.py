@@ -16,25 +16,18 @@ A node line holds the fields of its kind (see :mod:`graph.model`); an edge line 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from graph.model import Provenance, Relatie, entity, normalise_id
-from graph.records import EdgeRecord, NodeKey, NodeRecord, SchemaError
+from graph.records import NodeKey, SchemaError
+from importers.base import ParsedFile
 from importers.report import FileReport, Problem, problems_from_validation
 
 FORMAT = "sociale-kaart/1"
 NAME = "sociale-kaart JSON Lines"
-
-
-@dataclass
-class ParsedFile:
-    report: FileReport
-    nodes: list[tuple[int, NodeRecord]] = field(default_factory=list)
-    edges: list[tuple[int, EdgeRecord]] = field(default_factory=list)
 
 
 def sniff(path: Path) -> bool:

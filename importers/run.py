@@ -13,11 +13,12 @@ from pathlib import Path
 
 from graph.records import Batch, SchemaError
 from graph.store import GraphStore, MissingNodes
-from importers import native
+from importers import cbs, native
+from importers.base import ParsedFile
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
 
 #: Formats in the order they are tried; the first whose ``sniff`` says yes reads the file.
-FORMATS = [native]
+FORMATS = [native, cbs.Gemeenten, cbs.Provincies, cbs.Herindelingen]
 
 
 def new_import_id() -> str:
@@ -42,7 +43,7 @@ def run_import(
         for lineno, edge in parsed.edges:
             _add(batch.add_edge, edge, lineno, file_report)
 
-    if report.problems and not skip_invalid:
+    if any(p.fatal for p in report.problems) and not skip_invalid:
         raise ImportFailed(report)
 
     while True:
@@ -66,11 +67,15 @@ def run_import(
             if not skip_invalid:
                 raise ImportFailed(report) from exc
 
+    counted: set[object] = set()
     for f in report.files:
-        f.skipped = len({p.line for p in f.problems})
-        for key, status in result.outcomes.items():
-            if key in f.origins:
+        f.skipped += len({p.line for p in f.problems if p.fatal})
+        # A record named by several files is counted once, for the first file that named it.
+        for key in f.origins.keys() - counted:
+            status = result.outcomes.get(key)
+            if status:
                 setattr(f, status, getattr(f, status) + 1)
+        counted |= f.origins.keys()
     report.applied = True
     return report
 
@@ -78,12 +83,15 @@ def run_import(
 def _add(add, record, lineno: int, file_report: FileReport) -> None:  # type: ignore[no-untyped-def]
     try:
         add(record)
-        file_report.origins[record.key] = lineno
     except SchemaError as exc:
-        file_report.problems.append(Problem(file_report.file, lineno, "", "", str(exc)))
+        earlier = file_report.origins.get(record.key)
+        also = f" (line {earlier})" if earlier is not None else ""
+        file_report.problems.append(Problem(file_report.file, lineno, "", "", f"{exc}{also}"))
+        return
+    file_report.origins.setdefault(record.key, lineno)
 
 
-def _parse(path: Path, import_id: str) -> native.ParsedFile | None:
+def _parse(path: Path, import_id: str) -> ParsedFile | None:
     if not path.is_file():
         return None
     for fmt in FORMATS:

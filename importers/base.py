@@ -1,0 +1,56 @@
+"""What every format module produces, and the row-level helpers they share.
+
+A format turns a file into a :class:`ParsedFile`: node and edge records, each with the line
+it came from, and a report with every problem found. Building entities through
+:func:`add_entity` and :func:`add_relation` means every row is validated by the domain model
+and every failure becomes a :class:`~importers.report.Problem` with file, line and field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.model import Provenance, Relatie, entity
+from graph.records import EdgeRecord, NodeKey, NodeRecord, SchemaError
+from importers.report import FileReport, Problem, problems_from_validation
+
+
+@dataclass
+class ParsedFile:
+    report: FileReport
+    nodes: list[tuple[int, NodeRecord]] = field(default_factory=list)
+    edges: list[tuple[int, EdgeRecord]] = field(default_factory=list)
+
+    def problem(
+        self, line: int | None, field_name: str, value: object, reason: str, *, fatal: bool = True
+    ) -> None:
+        text = "" if value is None else str(value)
+        self.report.problems.append(Problem(self.report.file, line, field_name, text, reason, fatal))
+
+    def add_entity(
+        self, line: int, kind: str, data: dict[str, Any], provenance: Provenance
+    ) -> NodeKey | None:
+        """Validate one node; on failure record the problems and return ``None``."""
+        try:
+            record = entity(kind, {**data, "provenance": provenance}).to_record()
+        except ValidationError as exc:
+            self.report.problems.extend(problems_from_validation(exc, self.report.file, line))
+            return None
+        except ValueError as exc:
+            self.problem(line, "kind", kind, str(exc))
+            return None
+        self.nodes.append((line, record))
+        return record.key
+
+    def add_relation(
+        self, line: int, rel: str, van: NodeKey, naar: NodeKey, provenance: Provenance, **props: Any
+    ) -> None:
+        try:
+            record = Relatie(rel=rel, van=van, naar=naar, props=props, provenance=provenance).to_record()
+        except (ValidationError, SchemaError) as exc:
+            self.problem(line, "rel", rel, str(exc))
+            return
+        self.edges.append((line, record))

@@ -1,0 +1,105 @@
+"""CBS reference tables: small hand-made files for each rule, and the real files from
+../shared/data for counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.records import NodeKey
+from graph.store import GraphStore
+from importers.report import ImportFailed
+from importers.run import run_import
+
+from .conftest import SHARED_DATA
+
+needs_shared = pytest.mark.skipif(
+    not SHARED_DATA.is_dir(), reason=f"integration test: needs the open data in {SHARED_DATA}"
+)
+
+
+def test_gemeenten_with_bom_semicolons_quotes_and_extra_columns(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "gm.csv"
+    path.write_text(
+        'fid;gm_code;gm_naam;jaar;extra\n1;GM0392;"Haarlem";2025;x\n2;"GM0363";Amsterdam;2025;y\n',
+        encoding="utf-8-sig",
+    )
+    report = run_import(store, [path])
+    assert report.files[0].format == "CBS gemeenten"
+    assert report.files[0].created == 2
+    node = store.node(NodeKey("Gemeente", "GM0392"))
+    assert node is not None and node.props["naam"] == "Haarlem" and node.props["source_date"] == "2025"
+
+
+def test_missing_required_column_is_named(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "prov.csv"
+    path.write_text("GM_code;provincie_naam;province_x\nGM0392;Noord-Holland;z\n")
+    path2 = tmp_path / "herindeling.csv"
+    path2.write_text("Bestaan tot;Oude;Nieuwe_code\n1-1-2019;GM0393;GM0394\n")
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [path, path2])
+    first, second = err.value.report.problems
+    assert first.line == 1 and first.field == "province" and "required column" in first.reason
+    assert second.line == 1 and second.field == "nieuwe" and "required column" in second.reason
+
+
+def test_herindeling_history_in_windows_1252(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "herindelingen.csv"
+    path.write_bytes(
+        "Bestaan tot;Eindjaar;Oude;Nieuwe;Huidige code;Huidige naam\n"
+        "1-1-2019;2019;GM0393;GM0394;GM0394;Haarlemmermeer\n"
+        "1-1-2019;2019;GM0393;GM0394;GM0394;Haarlemmermeer\n"
+        "1-8-1963;1963;GM1055;#N/A;#N/A;Duitsland\n"
+        "1-1-2001;2001;GM0394;GM0394;GM0394;Haarlemmermeer\n"
+        "1-1-2020;2020;GM9999;GM0394;GM0394;Fryslân café\n".encode("cp1252")
+    )
+    report = run_import(store, [path])
+    f = report.files[0]
+    assert f.rows_read == 5 and f.skipped == 1  # the row where old == new
+    [note] = f.problems
+    assert note.line == 4 and not note.fatal and "Duitsland" in note.reason
+    [edge] = store.edges(rel="OPGEGAAN_IN", src=NodeKey("Gemeente", "GM0393"))
+    assert edge.dst == NodeKey("Gemeente", "GM0394") and edge.props["datum"] == "2019-01-01"
+    gone = store.node(NodeKey("Gemeente", "GM1055"))
+    assert gone is not None and gone.props["opgeheven"] == "1963-08-01"
+
+
+def test_unknown_provincie_is_reported(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "prov.csv"
+    path.write_text("GM_code;province\nGM0392;Noord-Holland\nGM0363;Hollandia\n")
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [path])
+    [problem] = err.value.report.problems
+    assert (problem.line, problem.field, problem.value) == (3, "province", "Hollandia")
+
+
+def test_conflicting_duplicate_keys_are_refused(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "gm.csv"
+    path.write_text("gm_code,gm_naam,jaar\nGM0392,Haarlem,2025\nGM0392,Harlem,2025\nGM0392,Haarlem,2025\n")
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [path])
+    [problem] = err.value.report.problems
+    assert problem.line == 3 and "'Harlem' here but 'Haarlem' earlier" in problem.reason
+    assert "(line 2)" in problem.reason
+
+
+@needs_shared
+def test_real_cbs_tables(store: GraphStore) -> None:
+    files = [
+        SHARED_DATA / "cbs-gemeenten-2025.csv",
+        SHARED_DATA / "cbs-gemeenten-provincies-2025.csv",
+        SHARED_DATA / "cbs-gemeentelijke-herindelingen-tot-2018.csv",
+    ]
+    report = run_import(store, files)
+    assert all(not p.fatal for p in report.problems)
+    counts = store.counts()
+    current = [n for n in store.nodes("Gemeente") if "naam" in n.props and "opgeheven" not in n.props]
+    assert len(current) == 342
+    assert counts.nodes["Provincie"] == 12
+    assert len(store.edges(rel="LIGT_IN")) == 342
+    # every current gemeente lies in exactly one provincie
+    assert {str(e.src) for e in store.edges(rel="LIGT_IN")} == {str(n.key) for n in current}
+    # Haarlemmerliede en Spaarnwoude is not in this history (merged 2019); Leeuwarden absorbed GM0055
+    assert NodeKey("Gemeente", "GM0055") in {e.src for e in store.edges(rel="OPGEGAAN_IN")}
+    assert not run_import(store, files).changed
