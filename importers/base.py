@@ -15,7 +15,9 @@ from pydantic import ValidationError
 
 from graph.model import Provenance, Relatie, entity
 from graph.records import EdgeRecord, NodeKey, NodeRecord, SchemaError
+from graph.store import GraphStore
 from importers.report import FileReport, Problem, problems_from_validation
+from importers.resolve import GemeenteResolver
 
 
 @dataclass
@@ -54,3 +56,20 @@ class ParsedFile:
             self.problem(line, "rel", rel, str(exc))
             return
         self.edges.append((line, record))
+
+
+@dataclass
+class Context:
+    """What a format may consult while parsing: the store, and the files parsed before it in
+    the same run (reference tables are parsed first, see :data:`importers.run.FORMATS`)."""
+
+    store: GraphStore
+    parsed: list[ParsedFile] = field(default_factory=list)
+
+    def gemeenten(self) -> GemeenteResolver:
+        extra = [n for p in self.parsed for _, n in p.nodes if n.kind == "Gemeente"]
+        resolver = GemeenteResolver.from_store(self.store, extra)
+        resolver.add_merges(
+            (e.src.id, e.dst.id) for p in self.parsed for _, e in p.edges if e.rel == "OPGEGAAN_IN"
+        )
+        return resolver

@@ -14,7 +14,7 @@ from pathlib import Path
 from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
-from importers.base import ParsedFile
+from importers.base import Context, ParsedFile
 from importers.report import FileReport
 from importers.tabular import header_of, missing_columns, read_table
 
@@ -62,7 +62,7 @@ class Gemeenten:
         return {"gm_code", "gm_naam"} <= set(cols)
 
     @classmethod
-    def parse(cls, path: Path, import_id: str) -> ParsedFile:
+    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed, rows = _start(path, cls.NAME, cls.REQUIRED)
         years = {r.get("jaar", "") for _, r in rows} - {""}
         year = years.pop() if len(years) == 1 else "unknown"
@@ -84,7 +84,7 @@ class Provincies:
         return "gm_code" in cols and "gm_naam" not in cols and any(c.startswith("provinc") for c in cols)
 
     @classmethod
-    def parse(cls, path: Path, import_id: str) -> ParsedFile:
+    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed, rows = _start(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(source=cls.NAME, source_date="2025", import_id=import_id)
         made: set[str] = set()
@@ -133,7 +133,7 @@ class Herindelingen:
         return "oude" in cols and bool(cols & {"nieuwe", "bestaan tot", "eindjaar"})
 
     @classmethod
-    def parse(cls, path: Path, import_id: str) -> ParsedFile:
+    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed, rows = _start(path, cls.NAME, cls.REQUIRED)
         years = [r.get("eindjaar", "") for _, r in rows if r.get("eindjaar", "").isdigit()]
         prov = Provenance(source=cls.NAME, source_date=f"tot {max(years, default='?')}", import_id=import_id)

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from graph.model import Provenance, Relatie, entity, normalise_id
 from graph.records import NodeKey, SchemaError
-from importers.base import ParsedFile
+from importers.base import Context, ParsedFile
 from importers.report import FileReport, Problem, problems_from_validation
 
 FORMAT = "sociale-kaart/1"
@@ -44,7 +44,7 @@ def sniff(path: Path) -> bool:
     return False
 
 
-def parse(path: Path, import_id: str) -> ParsedFile:
+def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
     name = str(path)
     out = ParsedFile(FileReport(file=name, format=NAME))
     report = out.report

@@ -13,12 +13,21 @@ from pathlib import Path
 
 from graph.records import Batch, SchemaError
 from graph.store import GraphStore, MissingNodes
-from importers import cbs, native
-from importers.base import ParsedFile
+from importers import cbs, native, postcodes, swv
+from importers.base import Context
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
 
-#: Formats in the order they are tried; the first whose ``sniff`` says yes reads the file.
-FORMATS = [native, cbs.Gemeenten, cbs.Provincies, cbs.Herindelingen]
+#: Formats in the order they are tried, and in which files of one run are parsed:
+#: reference tables first, so that later files can be resolved against them.
+FORMATS = [
+    native,
+    cbs.Gemeenten,
+    cbs.Herindelingen,
+    cbs.Provincies,
+    postcodes.CbsPostcodes,
+    postcodes.Pc4Coordinaten,
+    swv.SwvPc4,
+]
 
 
 def new_import_id() -> str:
@@ -31,17 +40,19 @@ def run_import(
 ) -> ImportReport:
     report = ImportReport(import_id or new_import_id())
     batch = Batch()
-    for path in paths:
-        parsed = _parse(path, report.import_id)
-        file_report = parsed.report if parsed else FileReport(file=str(path))
-        report.files.append(file_report)
-        if parsed is None:
-            file_report.problems.append(Problem(str(path), None, "", "", _unrecognised(path)))
+    context = Context(store)
+    for path, fmt in sorted(((p, _format_of(p)) for p in paths), key=_parse_order):
+        if fmt is None:
+            report.files.append(FileReport(file=str(path)))
+            report.files[-1].problems.append(Problem(str(path), None, "", "", _unrecognised(path)))
             continue
+        parsed = fmt.parse(path, report.import_id, context)
+        context.parsed.append(parsed)
+        report.files.append(parsed.report)
         for lineno, node in parsed.nodes:
-            _add(batch.add_node, node, lineno, file_report)
+            _add(batch.add_node, node, lineno, parsed.report)
         for lineno, edge in parsed.edges:
-            _add(batch.add_edge, edge, lineno, file_report)
+            _add(batch.add_edge, edge, lineno, parsed.report)
 
     if any(p.fatal for p in report.problems) and not skip_invalid:
         raise ImportFailed(report)
@@ -91,13 +102,15 @@ def _add(add, record, lineno: int, file_report: FileReport) -> None:  # type: ig
     file_report.origins.setdefault(record.key, lineno)
 
 
-def _parse(path: Path, import_id: str) -> ParsedFile | None:
+def _format_of(path: Path):  # type: ignore[no-untyped-def]
     if not path.is_file():
         return None
-    for fmt in FORMATS:
-        if fmt.sniff(path):
-            return fmt.parse(path, import_id)
-    return None
+    return next((fmt for fmt in FORMATS if fmt.sniff(path)), None)
+
+
+def _parse_order(item: tuple[Path, object]) -> int:
+    fmt = item[1]
+    return FORMATS.index(fmt) if fmt in FORMATS else -1  # type: ignore[arg-type]
 
 
 def _unrecognised(path: Path) -> str:

@@ -80,3 +80,8 @@ def missing_columns(columns: list[str], required: tuple[str, ...]) -> list[str]:
 def decimal(text: str) -> float:
     """``52,3814309`` and ``52.3814309`` are the same number (Dutch files use commas)."""
     return float(text.replace(",", "."))
+
+
+def is_total_row(value: str) -> bool:
+    """Spreadsheet exports end with a 'Grand Total' or 'Totaal' row: a sum, not a record."""
+    return value.strip().lower() in ("grand total", "total", "totaal", "eindtotaal")

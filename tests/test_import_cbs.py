@@ -39,7 +39,7 @@ def test_missing_required_column_is_named(store: GraphStore, tmp_path: Path) -> 
     path2.write_text("Bestaan tot;Oude;Nieuwe_code\n1-1-2019;GM0393;GM0394\n")
     with pytest.raises(ImportFailed) as err:
         run_import(store, [path, path2])
-    first, second = err.value.report.problems
+    second, first = err.value.report.problems  # reference tables are parsed first
     assert first.line == 1 and first.field == "province" and "required column" in first.reason
     assert second.line == 1 and second.field == "nieuwe" and "required column" in second.reason
 
