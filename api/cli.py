@@ -115,9 +115,11 @@ def serve(target: StoreTarget, host: str, port: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     target = StoreTarget.resolve(args.store)
-    if args.command == "serve":
-        return serve(target, args.host, args.port)
     try:
+        if args.command == "serve":
+            with target.open() as store:
+                store.ping()  # a clear message now beats a traceback from the server's startup
+            return serve(target, args.host, args.port)
         with target.open() as store:
             if args.command == "import":
                 return cmd_import(store, args)
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportFailed as exc:
         print(exc.report.text(), file=sys.stderr)
         return EXIT_IMPORT_FAILED
-    except StoreError as exc:
+    except (StoreError, OSError) as exc:
         print(f"sociale-kaart: {exc}", file=sys.stderr)
         return EXIT_STORE_UNAVAILABLE
 

@@ -89,8 +89,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def _store(request: Request, exc: StoreError) -> JSONResponse:
+        # The message may hold a file path: it goes to the log, not to the client.
         log.error("store error on %s: %s", request.url.path, exc)
-        return problem_response(500, "Graph store error", str(exc), request=request)
+        return problem_response(
+            500,
+            "Graph store error",
+            "The graph store could not answer; the operator's log has the reason.",
+            request=request,
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -41,8 +41,18 @@ from graph.store import (
     plan,
 )
 
+
+class _SavedButNotSynced(StoreError):
+    """The new file replaced the old one, but its folder entry may not be on disk yet."""
+
+
 FILE_FORMAT = "sociale-kaart-graph"
 FILE_VERSION = 1
+
+
+def _copy(props: dict[str, PropValue]) -> dict[str, PropValue]:
+    """Hand out copies, so that a caller changing a returned list cannot change the store."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in props.items()}
 
 
 class EmbeddedStore(GraphStore):
@@ -82,6 +92,8 @@ class EmbeddedStore(GraphStore):
             undo = self._write(todo.nodes, todo.edges)
             try:
                 self._save()
+            except _SavedButNotSynced:
+                raise  # the new file is in place: memory already matches it
             except BaseException:
                 self._undo(undo)
                 raise
@@ -93,7 +105,7 @@ class EmbeddedStore(GraphStore):
             self._refresh()
             if key not in self._graph:
                 return None
-            return NodeRecord(key.kind, key.id, dict(self._graph.nodes[key]))
+            return NodeRecord(key.kind, key.id, _copy(self._graph.nodes[key]))
 
     def nodes(self, kind: str, ids: Iterable[str] | None = None) -> list[NodeRecord]:
         with self._lock:
@@ -102,7 +114,7 @@ class EmbeddedStore(GraphStore):
             have = self._by_kind.get(kind, set())
             chosen = have if ids is None else have.intersection(ids)
             g = self._graph
-            return [NodeRecord(kind, i, dict(g.nodes[NodeKey(kind, i)])) for i in sorted(chosen)]
+            return [NodeRecord(kind, i, _copy(g.nodes[NodeKey(kind, i)])) for i in sorted(chosen)]
 
     def edges(
         self, rel: str | None = None, src: NodeKey | None = None, dst: NodeKey | None = None
@@ -115,7 +127,7 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             self._refresh()
             out = [
-                EdgeRecord(s, r, d, dict(props))
+                EdgeRecord(s, r, d, _copy(props))
                 for s, d, r, props in self._candidate_edges(src, dst)
                 if (rel is None or r == rel) and (src is None or s == src) and (dst is None or d == dst)
             ]
@@ -148,14 +160,14 @@ class EmbeddedStore(GraphStore):
             key = n.key
             undo.append((key, dict(g.nodes[key]) if key in g else None))
             g.add_node(key)
-            g.nodes[key].update(n.props)
+            g.nodes[key].update(_copy(dict(n.props)))
             self._by_kind.setdefault(key.kind, set()).add(key.id)
         for e in edges:
             k = e.key
             had = g.has_edge(k.src, k.dst, k.rel)
             undo.append((k, dict(g.edges[k.src, k.dst, k.rel]) if had else None))
             g.add_edge(k.src, k.dst, key=k.rel)
-            g.edges[k.src, k.dst, k.rel].update(e.props)
+            g.edges[k.src, k.dst, k.rel].update(_copy(dict(e.props)))
         return undo
 
     def _undo(self, undo: list[tuple[Any, dict[str, PropValue] | None]]) -> None:
@@ -229,11 +241,14 @@ class EmbeddedStore(GraphStore):
                     f"{self.path}: graph file version {data.get('version')!r}; "
                     f"this program reads version {FILE_VERSION}"
                 )
-            for kind, ident, props in data["nodes"]:
-                graph.add_node(NodeKey(kind, ident), **props)
-                by_kind.setdefault(kind, set()).add(ident)
-            for sk, si, rel, dk, di, props in data["edges"]:
-                graph.add_edge(NodeKey(sk, si), NodeKey(dk, di), key=rel, **props)
+            try:
+                for kind, ident, props in data["nodes"]:
+                    graph.add_node(NodeKey(kind, ident), **props)
+                    by_kind.setdefault(kind, set()).add(ident)
+                for sk, si, rel, dk, di, props in data["edges"]:
+                    graph.add_edge(NodeKey(sk, si), NodeKey(dk, di), key=rel, **props)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise StoreError(f"{self.path}: the graph file is damaged ({exc!r})") from exc
         self._graph, self._by_kind, self._stamp = graph, by_kind, stamp
 
     def _save(self) -> None:
@@ -258,9 +273,14 @@ class EmbeddedStore(GraphStore):
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
         self._stamp = self._file_stamp()
+        try:
+            dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except OSError as exc:
+            raise _SavedButNotSynced(
+                f"{self.path}: saved, but the folder could not be synced: {exc}"
+            ) from exc

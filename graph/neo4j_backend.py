@@ -15,7 +15,14 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
-from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    DatabaseUnavailable,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph.records import (
     ApplyResult,
@@ -67,7 +74,16 @@ class Neo4jStore(GraphStore):
         self.uri = uri
         self.database = database or None
         auth = (user, password or "") if user else None
-        self._driver = GraphDatabase.driver(
+        try:
+            self._driver = self._make_driver(uri, auth)
+        except (DriverError, ValueError) as exc:
+            raise StoreError(f"cannot use Neo4j URI {uri!r}: {exc}") from exc
+        self._version = ""
+        self._schema_ready = False
+
+    @staticmethod
+    def _make_driver(uri: str, auth: tuple[str, str] | None) -> neo4j.Driver:
+        return GraphDatabase.driver(
             uri,
             auth=auth,
             connection_timeout=5.0,
@@ -77,8 +93,6 @@ class Neo4jStore(GraphStore):
             # use; the server's "unknown type" warnings would only be noise.
             notifications_min_severity="OFF",
         )
-        self._version = ""
-        self._schema_ready = False
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -92,9 +106,12 @@ class Neo4jStore(GraphStore):
             if not self._schema_ready:
                 self._ensure_schema()
             return fn()
-        except (ServiceUnavailable, SessionExpired) as exc:
+        except (ServiceUnavailable, SessionExpired, DatabaseUnavailable) as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} is not reachable: {exc}") from exc
-        except DriverError as exc:
+        except AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials: {exc}") from exc
+        except (DriverError, Neo4jError, ValueError) as exc:
+            # ValueError: the driver's word for a malformed URI or an unsupported value.
             raise StoreError(f"Neo4j at {self.uri}: {exc}") from exc
 
     def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
@@ -164,7 +181,8 @@ class Neo4jStore(GraphStore):
             )
             wanted = sorted(set(ids))
             recs = self._guard(lambda: self._read(query, ids=wanted))
-        return [NodeRecord(kind, r["id"], _props(r["p"])) for r in recs]
+        # Sorted here, not by Cypher: Neo4j orders strings by UTF-16, Python by code point.
+        return sorted((NodeRecord(kind, r["id"], _props(r["p"])) for r in recs), key=lambda n: n.id)
 
     def edges(
         self, rel: str | None = None, src: NodeKey | None = None, dst: NodeKey | None = None

@@ -8,6 +8,7 @@ values.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -76,8 +77,29 @@ class EdgeRecord:
         return EdgeKey(self.src, self.rel, self.dst)
 
 
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def _storable(value: object) -> bool:
+    """What both backends store and give back unchanged: finite, 64-bit, valid UTF-8."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return INT64[0] <= value <= INT64[1]
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    return False
+
+
 def check_props(props: Mapping[str, Any], where: str) -> dict[str, PropValue]:
-    """Refuse nested values early, with the record named, instead of deep in a backend."""
+    """Refuse what a backend cannot hold early, with the record named, instead of deep in a
+    backend: nested values, mixed lists, huge integers, NaN, broken text."""
     clean: dict[str, PropValue] = {}
     for name, value in props.items():
         if not isinstance(name, str) or not name or name in ("id", "kind"):
@@ -89,10 +111,18 @@ def check_props(props: Mapping[str, Any], where: str) -> dict[str, PropValue]:
             if not kinds <= {str, int, float, bool} or len(kinds) > 1:
                 # Neo4j stores only homogeneous lists; refuse them in both backends alike.
                 raise SchemaError(f"{where}: property {name!r} must be a list of values of one type")
+            if not all(_storable(v) for v in value):
+                raise SchemaError(f"{where}: property {name!r} holds a value that cannot be stored")
+            value = list(value)
         elif not isinstance(value, (str, int, float, bool)):
             raise SchemaError(
                 f"{where}: property {name!r} has a {type(value).__name__}; "
                 "only text, numbers, booleans and lists of those can be stored"
+            )
+        elif not _storable(value):
+            raise SchemaError(
+                f"{where}: property {name!r} value {value!r:.40} cannot be stored "
+                "(integers must fit 64 bits, numbers must be finite, text valid Unicode)"
             )
         clean[name] = value
     return clean
@@ -140,7 +170,9 @@ def _merge(
 ) -> dict[str, PropValue]:
     """Combine two records of one key, as the store would. Facts may come from several
     files (a gemeente's name from one, its end date from another) but must not disagree."""
-    clash = [k for k, v in later.items() if k not in PROVENANCE_KEYS and k in earlier and earlier[k] != v]
+    clash = [
+        k for k, v in later.items() if k not in PROVENANCE_KEYS and k in earlier and not same(earlier[k], v)
+    ]
     if clash:
         k = clash[0]
         raise ConflictError(f"{where}: {k} is {later[k]!r} here but {earlier[k]!r} earlier")
@@ -221,4 +253,11 @@ def differs(old: Mapping[str, PropValue] | None, new: Mapping[str, PropValue]) -
     """
     if old is None:
         return True
-    return any(old.get(k) != v for k, v in new.items() if k not in PROVENANCE_KEYS)
+    return any(not same(old.get(k), v) for k, v in new.items() if k not in PROVENANCE_KEYS)
+
+
+def same(a: object, b: object) -> bool:
+    """Equal in value *and* type, so that ``1`` → ``1.0`` or ``True`` is a change."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b

@@ -33,14 +33,18 @@ NAME = "sociale-kaart JSON Lines"
 def sniff(path: Path) -> bool:
     """The first non-comment line is a JSON object declaring this format."""
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            for raw in fh:
-                text = raw.strip()
-                if text and not text.startswith("#"):
-                    head = json.loads(text)
-                    return isinstance(head, dict) and head.get("format") == FORMAT
-    except (OSError, UnicodeDecodeError, ValueError):
+        with open(path, "rb") as fh:
+            head = fh.read(65536).decode("utf-8-sig", errors="replace")
+    except OSError:
         return False
+    for raw in head.splitlines():
+        text = raw.strip()
+        if text and not text.startswith("#"):
+            try:
+                first = json.loads(text)
+            except ValueError:
+                return False
+            return isinstance(first, dict) and first.get("format") == FORMAT
     return False
 
 
@@ -49,8 +53,14 @@ def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedF
     out = ParsedFile(FileReport(file=name, format=NAME))
     report = out.report
     provenance: Provenance | None = None
-    with open(path, encoding="utf-8-sig") as fh:
-        for lineno, raw in enumerate(fh, start=1):
+    with open(path, "rb") as fh:
+        for lineno, raw_bytes in enumerate(fh, start=1):
+            try:
+                raw = raw_bytes.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                report.rows_read += 1
+                report.problems.append(Problem(name, lineno, "", "", f"not valid UTF-8: {exc.reason}"))
+                continue
             text = raw.strip()
             if not text or text.startswith("#"):
                 continue

@@ -1,7 +1,9 @@
 """Fixtures shared by the tests: one ``store`` fixture that runs a test on both backends.
 
-The Neo4j half talks to the real server named by ``NEO4J_URI`` (``bash scripts/test``
-starts one). Under ``CI=true`` a missing or unreachable Neo4j fails the run; on a laptop
+The Neo4j half talks to the real server named by ``SOCIALE_KAART_TEST_NEO4J_URI``
+(``bash scripts/test`` starts one). It is a variable of its own, not ``NEO4J_URI``, because
+the tests empty the database they are given: a shell set up for a real database must never
+have it wiped by a test run. Under ``CI=true`` a missing or unreachable Neo4j fails the run; on a laptop
 without it the Neo4j half is skipped with one line that says how to enable it.
 """
 
@@ -22,9 +24,11 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "importers" / "demo" / "kennemerland-stub.jsonl"
 SHARED_DATA = REPO.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+TEST_URI = "SOCIALE_KAART_TEST_NEO4J_URI"
 HOW_TO_ENABLE = (
-    "Neo4j tests skipped: no NEO4J_URI. Run `bash scripts/test` (starts a local Neo4j with "
-    "Java 17 + Maven) or set NEO4J_URI (and NEO4J_USER/NEO4J_PASSWORD) to a Neo4j 5 server."
+    f"Neo4j tests skipped: no {TEST_URI}. Run `bash scripts/test` (starts a local Neo4j with "
+    f"Java 17 + Maven) or set {TEST_URI} (and NEO4J_USER/NEO4J_PASSWORD) to a Neo4j 5 server "
+    "whose data may be deleted."
 )
 
 _neo4j_state: dict[str, object] = {}
@@ -34,7 +38,7 @@ def _connect_neo4j() -> object:
     """Open the Neo4j store once per session; returns the store or the reason it failed."""
     if "result" in _neo4j_state:
         return _neo4j_state["result"]
-    uri = os.environ.get("NEO4J_URI")
+    uri = os.environ.get(TEST_URI)
     if not uri:
         result: object = HOW_TO_ENABLE
     else:

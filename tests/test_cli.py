@@ -83,6 +83,17 @@ def test_unreachable_neo4j_exits_3_with_a_clear_message() -> None:
     assert "not reachable" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_bad_store_targets_give_a_message_not_a_traceback(tmp_path: Path) -> None:
+    for target in ("bolt://127.0.0.1:notaport", "/proc/no/such/place/g.json"):
+        done = cli("import", str(DEMO), "--store", target)
+        assert done.returncode == 3, (target, done.stderr)
+        assert "Traceback" not in done.stderr and done.stderr.startswith("sociale-kaart:")
+    damaged = tmp_path / "g.json"
+    damaged.write_text("{")
+    done = cli("serve", "--store", str(damaged), "--port", str(free_port()))
+    assert done.returncode == 3 and str(damaged) in done.stderr and "Traceback" not in done.stderr
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -46,6 +46,9 @@ def test_a_damaged_file_is_an_error_naming_it(tmp_path: Path) -> None:
     path.write_text(json.dumps({"format": "something-else"}))
     with pytest.raises(StoreError, match="not a sociale-kaart graph file"):
         EmbeddedStore(path)
+    path.write_text(json.dumps({"format": "sociale-kaart-graph", "version": 1}))
+    with pytest.raises(StoreError, match="damaged"):
+        EmbeddedStore(path)
 
 
 WRITER = textwrap.dedent(

@@ -103,6 +103,15 @@ def test_header_must_name_a_source(store: GraphStore, tmp_path: Path) -> None:
     assert problem.line == 1 and problem.field == "source"
 
 
+def test_invalid_utf8_is_a_problem_with_its_line(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(HEADER.encode() + b'{"kind": "PC4", "id": "2011"}\n{"kind": "PC4", "plaats": "\xff"}\n')
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [path])
+    [problem] = err.value.report.problems
+    assert problem.line == 3 and "not valid UTF-8" in problem.reason
+
+
 def test_bom_and_comments_are_fine(store: GraphStore, tmp_path: Path) -> None:
     path = tmp_path / "bom.jsonl"
     path.write_text("# comment\n\n" + HEADER + '{"kind": "PC4", "id": "2011"}\n', encoding="utf-8-sig")

@@ -119,6 +119,36 @@ def test_records_without_provenance_are_refused(demo_batch: Batch) -> None:
     assert all(n.props["import_id"] == "test-import" for n in demo_batch.nodes.values())
 
 
+@pytest.mark.parametrize(
+    "value", [2**63, float("nan"), float("inf"), "a\ud800", [1, "a"], [float("nan")], {"a": 1}]
+)
+def test_values_no_backend_can_hold_are_refused_up_front(value: object) -> None:
+    with pytest.raises(SchemaError, match=r"cannot be stored|one type|has a dict"):
+        Batch().add_node(NodeRecord("PC4", "2011", {"x": value, **PROV}))
+
+
+def test_a_change_of_type_is_a_change(store: GraphStore) -> None:
+    b = Batch()
+    b.add_node(NodeRecord("PC4", "2011", {"x": 1, "xs": [1, 2], **PROV}))
+    store.apply(b)
+    b2 = Batch()
+    b2.add_node(NodeRecord("PC4", "2011", {"x": 1.0, "xs": [1.0, 2.0], **PROV}))
+    assert store.apply(b2).nodes.updated == 1
+    node = store.node(NodeKey("PC4", "2011"))
+    assert node is not None and type(node.props["x"]) is float and node.props["xs"] == [1.0, 2.0]
+    assert not store.apply(b2).changed
+
+
+def test_returned_lists_are_copies(store: GraphStore) -> None:
+    b = Batch()
+    b.add_node(NodeRecord("PC4", "2011", {"xs": [1], **PROV}))
+    store.apply(b)
+    got = store.node(NodeKey("PC4", "2011"))
+    assert got is not None
+    got.props["xs"].append(5)  # type: ignore[union-attr]
+    assert store.node(NodeKey("PC4", "2011")).props["xs"] == [1]  # type: ignore[union-attr]
+
+
 def test_clear_empties(store: GraphStore, demo_batch: Batch) -> None:
     store.apply(demo_batch)
     store.clear()
