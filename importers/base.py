@@ -9,6 +9,7 @@ and every failure becomes a :class:`~importers.report.Problem` with file, line a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,6 +19,7 @@ from graph.records import EdgeRecord, NodeKey, NodeRecord, SchemaError
 from graph.store import GraphStore
 from importers.report import FileReport, Problem, problems_from_validation
 from importers.resolve import GemeenteResolver
+from importers.tabular import missing_columns, read_table
 
 
 @dataclass
@@ -56,6 +58,21 @@ class ParsedFile:
             self.problem(line, "rel", rel, str(exc))
             return
         self.edges.append((line, record))
+
+
+def start_table(
+    path: Path, name: str, required: tuple[str, ...]
+) -> tuple[ParsedFile, list[tuple[int, dict[str, str]]]]:
+    """Read a CSV source and check its columns: a missing required column is one problem
+    naming all missing columns, and no rows are read then."""
+    parsed = ParsedFile(FileReport(file=str(path), format=name))
+    table = read_table(path)
+    missing = missing_columns(table.columns, required)
+    if missing:
+        parsed.problem(1, ", ".join(missing), "", f"required column(s) missing: {', '.join(missing)}")
+        return parsed, []
+    parsed.report.rows_read = len(table.rows)
+    return parsed, table.rows
 
 
 @dataclass

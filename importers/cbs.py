@@ -14,9 +14,8 @@ from pathlib import Path
 from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
-from importers.base import Context, ParsedFile
-from importers.report import FileReport
-from importers.tabular import header_of, missing_columns, read_table
+from importers.base import Context, ParsedFile, start_table
+from importers.tabular import header_of
 
 #: CBS provincie codes; names as CBS and others spell them.
 PROVINCIES: dict[str, tuple[str, str]] = {
@@ -37,19 +36,6 @@ PROVINCIES: dict[str, tuple[str, str]] = {
 }
 
 
-def _start(
-    path: Path, name: str, required: tuple[str, ...]
-) -> tuple[ParsedFile, list[tuple[int, dict[str, str]]]]:
-    parsed = ParsedFile(FileReport(file=str(path), format=name))
-    table = read_table(path)
-    missing = missing_columns(table.columns, required)
-    if missing:
-        parsed.problem(1, ", ".join(missing), "", f"required column(s) missing: {', '.join(missing)}")
-        return parsed, []
-    parsed.report.rows_read = len(table.rows)
-    return parsed, table.rows
-
-
 class Gemeenten:
     """``gm_code,gm_naam,jaar`` (CBS/PDOK gemeenten of one year)."""
 
@@ -63,7 +49,7 @@ class Gemeenten:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
-        parsed, rows = _start(path, cls.NAME, cls.REQUIRED)
+        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         years = {r.get("jaar", "") for _, r in rows} - {""}
         year = years.pop() if len(years) == 1 else "unknown"
         prov = Provenance(source=f"CBS gemeenten {year}", source_date=year, import_id=import_id)
@@ -85,7 +71,7 @@ class Provincies:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
-        parsed, rows = _start(path, cls.NAME, cls.REQUIRED)
+        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(source=cls.NAME, source_date="2025", import_id=import_id)
         made: set[str] = set()
         for line, row in rows:
@@ -134,7 +120,7 @@ class Herindelingen:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
-        parsed, rows = _start(path, cls.NAME, cls.REQUIRED)
+        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         years = [r.get("eindjaar", "") for _, r in rows if r.get("eindjaar", "").isdigit()]
         prov = Provenance(source=cls.NAME, source_date=f"tot {max(years, default='?')}", import_id=import_id)
         ended: dict[str, tuple[date, int]] = {}

@@ -11,22 +11,8 @@ from pathlib import Path
 
 from graph.model import Provenance
 from graph.records import NodeKey
-from importers.base import Context, ParsedFile
-from importers.report import FileReport
-from importers.tabular import decimal, header_of, is_total_row, missing_columns, read_table
-
-
-def _start(
-    path: Path, name: str, required: tuple[str, ...]
-) -> tuple[ParsedFile, list[tuple[int, dict[str, str]]]]:
-    parsed = ParsedFile(FileReport(file=str(path), format=name))
-    table = read_table(path)
-    missing = missing_columns(table.columns, required)
-    if missing:
-        parsed.problem(1, ", ".join(missing), "", f"required column(s) missing: {', '.join(missing)}")
-        return parsed, []
-    parsed.report.rows_read = len(table.rows)
-    return parsed, table.rows
+from importers.base import Context, ParsedFile, start_table
+from importers.tabular import decimal, header_of, is_total_row
 
 
 class CbsPostcodes:
@@ -40,7 +26,7 @@ class CbsPostcodes:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context) -> ParsedFile:
-        parsed, rows = _start(path, cls.NAME, cls.REQUIRED)
+        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(source="CBS postcodes PC4", source_date="2021", import_id=import_id)
         resolver = context.gemeenten()
         aggregates = 0
@@ -80,7 +66,7 @@ class Pc4Coordinaten:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context) -> ParsedFile:
-        parsed, rows = _start(path, cls.NAME, cls.REQUIRED)
+        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(source="PC4 centroids", source_date="2024", import_id=import_id)
         for line, row in rows:
             if is_total_row(row["postcode"]):

@@ -12,8 +12,7 @@ from pathlib import Path
 from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
-from importers.base import Context, ParsedFile
-from importers.postcodes import _start
+from importers.base import Context, ParsedFile, start_table
 from importers.tabular import header_of
 
 
@@ -28,7 +27,7 @@ class SwvPc4:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
-        parsed, rows = _start(path, cls.NAME, cls.REQUIRED)
+        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(
             source="Regeling regio-indeling SWV (BWBR0032324)", source_date="2015-04-23", import_id=import_id
         )
