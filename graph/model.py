@@ -65,6 +65,7 @@ class Entity(BaseModel):
 
     def to_record(self) -> NodeRecord:
         props = self.model_dump(mode="json", exclude={"id", "provenance"}, exclude_none=True)
+        props = {k: v for k, v in props.items() if v != []}  # an empty list says nothing
         props.update(self.provenance.model_dump())
         return NodeRecord(self.KIND, self.id, props)
 
@@ -207,6 +208,7 @@ class Zorgaanbieder(Entity):
     kvk: Kvk | None = None
     agb: Agb | None = None
     website: str | None = None
+    plaats: str | None = None
     fictief: bool = Field(default=False, description="true for made-up demo providers")
 
 
@@ -228,6 +230,11 @@ class Aanbod(Entity):
     id: EigenId
     naam: str = Field(min_length=1)
     beschrijving: str | None = None
+    soort: str | None = Field(default=None, description="kind of offer, e.g. 'ambulant', 'dyslexiezorg'")
+    doelgroep: str | None = Field(default=None, description="target group in the provider's words")
+    specialismen: list[str] = Field(default_factory=list)
+    financiering: list[str] = Field(default_factory=list, description="e.g. Jeugdwet, Zvw, Wlz")
+    website: str | None = None
     wachttijd_weken: float | None = Field(default=None, ge=0)
     wachttijd_datum: date | None = None
     wachttijd_bron: str | None = None

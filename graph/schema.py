@@ -114,5 +114,10 @@ RELATIONS: dict[str, Relation] = {
         ("Regio", "Contract"),
     ),
     "GECONTRACTEERD": _rel("the contract is with this provider", ("Contract", "Zorgaanbieder")),
+    "LEERLINGEN_UIT": _rel(
+        "pupils of the school live in this PC4 (aantal_min..aantal_max: DUO masks counts under 5 "
+        "as '<5', kept as the range 1-4; peildatum)",
+        ("School", "PC4"),
+    ),
     "HEEFT_CONTACT": _rel("a functional contact point of an organisation", *[(o, "Contact") for o in _ORGS]),
 }
