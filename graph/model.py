@@ -81,6 +81,7 @@ class Gemeente(Entity):
     id: GemeenteCode
     naam: str | None = Field(default=None, min_length=1, description="unknown for some old gemeenten")
     inwoners: int | None = Field(default=None, ge=0)
+    woonplaatsen: list[str] = Field(default_factory=list, description="places in it (CBS), for search")
     opgeheven: date | None = Field(
         default=None, description="first day it no longer existed (herindeling); see OPGEGAAN_IN"
     )
@@ -175,8 +176,11 @@ class School(Entity):
 
     KIND: ClassVar[str] = "School"
     id: SchoolId
-    naam: str = Field(min_length=1)
-    soort: SchoolSoort
+    naam: str | None = Field(default=None, min_length=1)
+    namen: list[str] = Field(default_factory=list, description="other names in other sources (search)")
+    soort: SchoolSoort | None = None
+    onderwijstype: list[str] = Field(default_factory=list, description="DUO's types, e.g. VBO/MAVO")
+    soort_po: list[str] = Field(default_factory=list, description="DUO's SOORT_PO values, e.g. So, Vso")
     straat: str | None = None
     postcode: Postcode | None = None
     plaats: str | None = None

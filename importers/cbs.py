@@ -8,13 +8,17 @@ resolved against it (see :mod:`importers.resolve`).
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
+from importers.report import FileReport
 from importers.tabular import header_of
 
 #: CBS provincie codes; names as CBS and others spell them.
@@ -173,5 +177,142 @@ class Herindelingen:
         for (old, new), (until, line) in merges.items():
             parsed.add_relation(
                 line, "OPGEGAAN_IN", NodeKey("Gemeente", old), NodeKey("Gemeente", new), prov, datum=until
+            )
+        return parsed
+
+
+#: Region types of CBS table 83287NED ('Gebieden in Nederland') that this product uses,
+#: → our soort. COROP comes from the newer woonplaatsen table; provincies from 2025.
+GEBIEDEN_SOORTEN = {
+    "Jeugdzorgregios": "jeugdregio",
+    "GGD-regio's": "ggd",
+    "Arbeidsmarktregio's": "arbeidsmarktregio",
+    "Veiligheidsregio's": "veiligheidsregio",
+    "Zorgkantoorregio's": "zorgkantoorregio",
+    "Wgr-samenwerkingsgebieden": "wgr",
+    "RPA-gebieden": "rpa",
+}
+
+
+class Gebieden:
+    """CBS 'Gebieden in Nederland' (2016): for each gemeente of 2016 the code of each region type.
+
+    The gemeenten of 2016 are mapped to today's through the herindeling history. A gemeente
+    of today made of several 2016 gemeenten gets one edge per region they were in (with the
+    2016 codes that led to it), so a merger across a jeugdregio border stays visible.
+    """
+
+    NAME = "CBS gebieden in Nederland"
+
+    @staticmethod
+    def _load(path: Path) -> dict[str, Any] | None:
+        if path.suffix.lower() != ".json":
+            return None
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and isinstance(data.get("reg"), list) else None
+
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        data = cls._load(path)
+        return bool(data) and any(k in data for k in GEBIEDEN_SOORTEN)
+
+    @classmethod
+    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
+        data = cls._load(path) or {}
+        gemeenten = data.get("reg", [])
+        parsed.report.rows_read = len(gemeenten)
+        prov = Provenance(
+            source="CBS gebieden in Nederland (83287NED)", source_date="2016", import_id=import_id
+        )
+        resolver = context.gemeenten() if context else None
+        skipped = sorted(set(data) - set(GEBIEDEN_SOORTEN) - {"reg"})
+        if skipped:
+            parsed.problem(None, "", "", f"region types not used: {', '.join(skipped)}", fatal=False)
+        memberships: set[tuple[str, str]] = set()
+        regions: dict[str, str] = {}
+        for column, soort in GEBIEDEN_SOORTEN.items():
+            codes = data.get(column)
+            if codes is None:
+                continue
+            if len(codes) != len(gemeenten):
+                parsed.problem(None, column, "", f"{len(codes)} codes for {len(gemeenten)} gemeenten")
+                continue
+            for old, region in zip(gemeenten, codes, strict=True):
+                if region:
+                    regions[region] = soort
+                    memberships.add((str(old), region))
+        for region, soort in sorted(regions.items()):
+            parsed.add_entity(1, "Regio", {"id": region, "soort": soort}, prov)
+        per_current: dict[tuple[str, str], list[str]] = defaultdict(list)
+        unresolved: set[str] = set()
+        for old, region in sorted(memberships):
+            current, _ = resolver.by_code(old) if resolver else (old, "code")
+            if current is None:
+                unresolved.add(old)
+                continue
+            per_current[(current, region)].append(old)
+        for old in sorted(unresolved):
+            parsed.problem(
+                None, "reg", old, "gemeente of 2016 not found now (merged after 2017?)", fatal=False
+            )
+        for (current, region), olds in sorted(per_current.items()):
+            parsed.add_relation(
+                gemeenten.index(olds[0]) + 1,  # the 'line': position of the gemeente in the table
+                "HOORT_BIJ",
+                NodeKey("Gemeente", current),
+                NodeKey("Regio", region),
+                prov,
+                peiljaar=2016,
+                gemeenten_2016=sorted(olds),
+            )
+        return parsed
+
+
+class Woonplaatsen:
+    """``Woonplaatscode,Woonplaats,Gemeentecode,Gemeente,COROP-gebiedcode,COROP-gebied`` (CBS 2024).
+
+    Gives each gemeente its woonplaatsen (names people use for where they live, for search)
+    and its COROP-gebied, with the region's name.
+    """
+
+    NAME = "CBS woonplaatsen, gemeenten en COROP"
+    REQUIRED = ("woonplaats", "gemeentecode", "corop-gebiedcode", "corop-gebied")
+
+    @staticmethod
+    def sniff(path: Path) -> bool:
+        return {"woonplaats", "gemeentecode"} <= set(header_of(path) or [])
+
+    @classmethod
+    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
+        prov = Provenance(source=cls.NAME, source_date="2024", import_id=import_id)
+        resolver = context.gemeenten() if context else None
+        places: dict[str, set[str]] = defaultdict(set)
+        corop: dict[str, tuple[str, int]] = {}
+        regions: dict[str, tuple[str, int]] = {}
+        for line, row in rows:
+            try:
+                code = ids.gemeente_code(row["gemeentecode"])
+                region = ids.regio_code("CR" + row["corop-gebiedcode"].zfill(2), "CR")
+            except ids.IdentifierError as exc:
+                parsed.problem(line, exc.field, exc.value, str(exc))
+                continue
+            current, how = resolver.by_code(code) if resolver else (code, "code")
+            if current is None:
+                parsed.problem(line, "gemeentecode", code, f"unresolved: {how}", fatal=False)
+                continue
+            places[current].add(row["woonplaats"])
+            corop.setdefault(current, (region, line))
+            regions.setdefault(region, (row["corop-gebied"], line))
+        for region, (naam, line) in sorted(regions.items()):
+            parsed.add_entity(line, "Regio", {"id": region, "soort": "corop", "naam": naam}, prov)
+        for gm, (region, line) in sorted(corop.items()):
+            parsed.add_entity(line, "Gemeente", {"id": gm, "woonplaatsen": sorted(places[gm])}, prov)
+            parsed.add_relation(
+                line, "HOORT_BIJ", NodeKey("Gemeente", gm), NodeKey("Regio", region), prov, peiljaar=2024
             )
         return parsed

@@ -16,24 +16,57 @@ unresolved and is reported: never guessed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from graph.records import NodeRecord
 from graph.store import GraphStore
 
-_SUFFIX = re.compile(r"\s*\((?:[a-z]{1,3})\.?\)\s*$")
+#: Provincie suffixes that tell same-named gemeenten apart, as written in various sources
+#: ('Bergen (NH.)', 'BERGEN NH', 'Bergen (L.)', 'BERGEN LB', 'Hengelo (O.)', 'HENGELO OV').
+_SUFFIXES = {
+    "nh": "nh",
+    "l": "l",
+    "lb": "l",
+    "li": "l",
+    "o": "o",
+    "ov": "o",
+    "zh": "zh",
+    "z": "z",
+    "gld": "gld",
+    "g": "gld",
+    "u": "u",
+    "nb": "nb",
+    "fr": "fr",
+    "gr": "gr",
+    "dr": "dr",
+    "fl": "fl",
+}
+
+#: Short names in common use for gemeenten whose official name is long; facts, not guesses.
+ALIASES = {
+    "nuenen ca": "nuenen gerwen en nederwetten",
+    "den haag": "s gravenhage",
+    "den bosch": "s hertogenbosch",
+}
 
 
 def normalise(name: str) -> str:
-    """``'s-Hertogenbosch`` and ``S HERTOGENBOSCH`` are one name; ``Bergen (NH.)`` keeps its suffix."""
-    text = name.strip().lower().replace("’", "'")
-    text = re.sub(r"^'s[- ]", "s ", text)
-    text = text.replace(".", "").replace("-", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    """One spelling for a name: ``'s-Hertogenbosch`` = ``S HERTOGENBOSCH``, ``Súdwest-Fryslân`` =
+    ``SUDWEST-FRYSLAN``, ``Bergen (NH.)`` = ``BERGEN NH``; the provincie suffix is kept."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().strip().lower()
+    text = re.sub(r"^'s[- ]", "s ", text.replace("’", "'"))
+    text = re.sub(r"[.,]", " ", text).replace("-", " ")
+    text = re.sub(r"\(\s*([a-z]{1,3})\s*\)", r" \1", text)
+    words = text.split()
+    if len(words) > 1 and words[-1] in _SUFFIXES:
+        words[-1] = "(" + _SUFFIXES[words[-1]] + ")"
+    text = " ".join(words)
+    return ALIASES.get(text, text)
 
 
 def _base(name: str) -> str:
-    return _SUFFIX.sub("", normalise(name))
+    return re.sub(r"\s*\([a-z]+\)$", "", normalise(name))
 
 
 class GemeenteResolver:

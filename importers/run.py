@@ -13,7 +13,7 @@ from pathlib import Path
 
 from graph.records import Batch, SchemaError
 from graph.store import GraphStore, MissingNodes
-from importers import cbs, native, postcodes, swv
+from importers import cbs, duo, hsds, native, postcodes, swv, zorg
 from importers.base import Context
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
 
@@ -24,9 +24,19 @@ FORMATS = [
     cbs.Gemeenten,
     cbs.Herindelingen,
     cbs.Provincies,
+    cbs.Gebieden,
+    cbs.Woonplaatsen,
     postcodes.CbsPostcodes,
     postcodes.Pc4Coordinaten,
     swv.SwvPc4,
+    swv.SwvGemeenten2013,
+    duo.Vestigingen,
+    duo.PoBevoegdGezag,
+    duo.LeerlingenPostcode,
+    # providers (zorg, HSDS)
+    zorg.Aanbod,
+    zorg.Contracten,
+    hsds,
 ]
 
 
@@ -44,7 +54,10 @@ def run_import(
     for path, fmt in sorted(((p, _format_of(p)) for p in paths), key=_parse_order):
         if fmt is None:
             report.files.append(FileReport(file=str(path)))
-            report.files[-1].problems.append(Problem(str(path), None, "", "", _unrecognised(path)))
+            empty = path.is_file() and path.stat().st_size == 0
+            # An empty file (DUO publishes some gemeenten so) has nothing to apply or refuse.
+            reason = "the file is empty: nothing to import" if empty else _unrecognised(path)
+            report.files[-1].problems.append(Problem(str(path), None, "", "", reason, fatal=not empty))
             continue
         parsed = fmt.parse(path, report.import_id, context)
         context.parsed.append(parsed)

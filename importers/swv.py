@@ -7,7 +7,9 @@ no pupils) is listed in the report, not guessed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from graph import ids
 from graph.model import Provenance
@@ -55,4 +57,101 @@ class SwvPc4:
                     parsed.add_entity(line, "Swv", {"id": code}, prov)
                     made.add(code)
                 parsed.add_relation(line, "IN_WERKGEBIED", pc4, NodeKey("Swv", code), prov)
+        return parsed
+
+
+_PC4_LIST = re.compile(r"\b[1-9]\d{3}\b")
+
+
+def parse_restrictie(text: str) -> tuple[str, list[str]] | None:
+    """``postcodes 7951 en 7955`` → ('alleen', [...]); ``m.u.v. postcode 8064`` → ('behalve', [...]).
+
+    >>> parse_restrictie("m.u.v. postcodes 7233, 7234 en 7251")
+    ('behalve', ['7233', '7234', '7251'])
+    >>> parse_restrictie("postcodes 7233. 7234 en 7251")
+    ('alleen', ['7233', '7234', '7251'])
+    """
+    lowered = text.strip().lower()
+    codes = _PC4_LIST.findall(lowered)
+    if not codes or "postcode" not in lowered:
+        return None
+    return ("behalve" if lowered.startswith(("m.u.v", "muv", "met uitzondering")) else "alleen", codes)
+
+
+class SwvGemeenten2013:
+    """The regulation's older form (2013): per SWV the gemeenten, some with postcode exceptions
+    in free text. Parsed where the text says which PC4s are in ('postcodes 7951 en 7955') or
+    out ('m.u.v. postcode 8064'); other text is kept on the edge and listed in the report."""
+
+    NAME = "SWV regio-indeling per gemeente (2013)"
+    REQUIRED = ("sector", "swv_code", "gemeentenaam", "postcode_restrictie")
+
+    @staticmethod
+    def sniff(path: Path) -> bool:
+        return {"swv_code", "gemeentenaam"} <= set(header_of(path) or [])
+
+    @classmethod
+    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
+        prov = Provenance(
+            source="Regeling regio-indeling SWV (BWBR0032324)", source_date="2013-10-01", import_id=import_id
+        )
+        resolver = context.gemeenten() if context else None
+        edges: dict[tuple[str, str], dict[str, Any]] = {}
+        made: set[str] = set()
+        for line, row in rows:
+            try:
+                code = ids.swv_code(row["swv_code"])
+            except ids.IdentifierError as exc:
+                parsed.problem(line, "swv_code", exc.value, str(exc))
+                continue
+            if row["sector"].upper() != code[:2]:
+                parsed.problem(line, "sector", row["sector"], f"does not match SWV code {code}")
+                continue
+            name, restrictie = row["gemeentenaam"], row["postcode_restrictie"].strip()
+            if re.fullmatch(r"[A-Za-z]{1,3}\.", restrictie):
+                # The conversion split 'Bergen (NH.)' into name and restriction: put it back.
+                name, restrictie = f"{name} ({restrictie})", ""
+            gm, how = resolver.by_name(name) if resolver else (None, "no gemeenten loaded")
+            if gm is None:
+                parsed.problem(line, "gemeentenaam", name, f"unresolved: {how}", fatal=False)
+                continue
+            if code not in made:
+                parsed.add_entity(line, "Swv", {"id": code}, prov)
+                made.add(code)
+            edge = edges.setdefault(
+                (gm, code),
+                {
+                    "line": line,
+                    "gemeenten_2013": [],
+                    "alleen_pc4": [],
+                    "behalve_pc4": [],
+                    "postcode_restrictie": [],
+                },
+            )
+            edge["gemeenten_2013"].append(name)
+            if restrictie:
+                edge["postcode_restrictie"].append(restrictie)
+                parsed_restrictie = parse_restrictie(restrictie)
+                if parsed_restrictie is None:
+                    parsed.problem(
+                        line,
+                        "postcode_restrictie",
+                        restrictie,
+                        "could not be read; kept as text",
+                        fatal=False,
+                    )
+                else:
+                    edge[f"{parsed_restrictie[0]}_pc4"].extend(parsed_restrictie[1])
+        for (gm, code), edge in sorted(edges.items()):
+            line = edge.pop("line")
+            parsed.add_relation(
+                line,
+                "IN_WERKGEBIED",
+                NodeKey("Gemeente", gm),
+                NodeKey("Swv", code),
+                prov,
+                peiljaar=2013,
+                **{k: sorted(set(v)) for k, v in edge.items()},
+            )
         return parsed

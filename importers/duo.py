@@ -1,0 +1,351 @@
+"""DUO school data: the national list of school locations (geo), the PO/SO/VSO locations with
+their bevoegd gezag, and the pupils per school per home PC4.
+
+Schools appear in all three with names of different lengths ('Koorsch Muz Inst Kathedr' in
+one file, the full name in another). The first name a school gets is kept as ``naam``; a
+different name from a later source goes to ``namen`` (aliases, for search), so importing
+the files in any order is stable and never a conflict.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from graph import ids
+from graph.model import Provenance
+from graph.records import NodeKey
+from importers.base import Context, ParsedFile, start_table
+from importers.report import FileReport
+from importers.tabular import header_of
+
+#: DUO's 'type' of a vestiging → our school kind. Every VO variant is VO.
+GEO_SOORT = {"basisschool": "BAO", "SBAO": "SBO", "SO": "SO", "VSO": "VSO", "(V)SO": "SO/VSO"}
+PO_SOORT = {"bo": "BAO", "sbo": "SBO", "so": "SO", "vso": "VSO"}
+
+
+def combine_soort(soorten: set[str]) -> str:
+    """One kind for a vestiging listed under several: SO + VSO is 'SO/VSO'."""
+    if soorten & {"SO", "VSO", "SO/VSO"} and len(soorten) > 1 and soorten <= {"SO", "VSO", "SO/VSO"}:
+        return "SO/VSO"
+    for kind in ("SO/VSO", "VSO", "SO", "SBO", "BAO", "VO"):
+        if kind in soorten:
+            return kind
+    return "OTHER"
+
+
+class _Schools:
+    """What is known of each school before this file (store, earlier files of the run), so
+    that the first source to give a fact keeps it and a later, different value is not a
+    conflict: a different name becomes an alias, a different address or kind is dropped
+    (the DUO files are a month apart; a school that moved keeps its first address)."""
+
+    CLAIMED = ("naam", "soort", "postcode")
+
+    def __init__(self, context: Context | None) -> None:
+        self.known: dict[str, dict[str, str]] = {}
+        if context is None:
+            return
+        records = list(context.store.nodes("School"))
+        records += [rec for p in context.parsed for _, rec in p.nodes if rec.kind == "School"]
+        for rec in records:
+            facts = self.known.setdefault(rec.id, {})
+            for prop in self.CLAIMED:
+                if rec.props.get(prop):
+                    facts.setdefault(prop, str(rec.props[prop]))
+
+    def claim(self, school: str, **facts: str) -> dict[str, Any]:
+        """The facts this source may write: those not known yet, or known with the same value."""
+        known = self.known.setdefault(school, {})
+        out: dict[str, Any] = {}
+        for prop, value in facts.items():
+            if not value:
+                continue
+            have = known.setdefault(prop, value)
+            if have == value:
+                out[prop] = value
+            elif prop == "naam":
+                out["namen"] = [value]
+        return out
+
+
+def _school_id(parsed: ParsedFile, line: int, brin: str, vestiging: str, field: str) -> str | None:
+    try:
+        return ids.brin(brin) + ids.vestigingscode(vestiging[-2:])
+    except ids.IdentifierError as exc:
+        parsed.problem(line, field, exc.value, str(exc))
+        return None
+
+
+class Vestigingen:
+    """``scholen.geo.json`` (zipped or not): every school location with address and point."""
+
+    NAME = "DUO vestigingen (geo)"
+
+    @staticmethod
+    def _open(path: Path) -> dict[str, Any] | None:
+        try:
+            if zipfile.is_zipfile(path):
+                with zipfile.ZipFile(path) as zf:
+                    names = [n for n in zf.namelist() if n.endswith((".json", ".geojson"))]
+                    if len(names) != 1:
+                        return None
+                    data = json.loads(zf.read(names[0]))
+            elif path.suffix.lower() in (".json", ".geojson"):
+                data = json.loads(path.read_bytes())
+            else:
+                return None
+        except (OSError, ValueError, zipfile.BadZipFile):
+            return None
+        return data if isinstance(data, dict) else None
+
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        data = cls._open(path)
+        if not data or data.get("type") != "FeatureCollection":
+            return False
+        features = data.get("features") or [{}]
+        props = features[0].get("properties") or {}
+        return "vestigingscode" in props and "brin_nummer" in props
+
+    @classmethod
+    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
+        data = cls._open(path) or {}
+        features = data.get("features", [])
+        parsed.report.rows_read = len(features)
+        prov = Provenance(source="DUO vestigingen", source_date="2024-11", import_id=import_id)
+        resolver = context.gemeenten() if context else None
+        schools = _Schools(context)
+        grouped: dict[str, list[tuple[int, dict[str, Any], list[float] | None]]] = defaultdict(list)
+        for number, feature in enumerate(features, start=1):
+            props = feature.get("properties") or {}
+            school = _school_id(
+                parsed,
+                number,
+                str(props.get("brin_nummer", "")),
+                str(props.get("vestigingscode", "")),
+                "vestigingscode",
+            )
+            if school:
+                geometry = feature.get("geometry") or {}
+                grouped[school].append((number, props, geometry.get("coordinates")))
+        for school, rows in grouped.items():
+            number, props, point = rows[0]
+            types = sorted({str(p.get("type", "")) for _, p, _ in rows} - {""})
+            data_: dict[str, Any] = {
+                "id": school,
+                "onderwijstype": types,
+                **schools.claim(
+                    school,
+                    naam=str(props.get("naam") or "").strip() or school,
+                    soort=combine_soort({GEO_SOORT.get(t, "VO") for t in types}),
+                    postcode=str(props.get("postcode") or "").replace(" ", "").upper(),
+                ),
+            }
+            street = " ".join(
+                str(props[k])
+                for k in ("straat", "huisnummer", "huisletter", "huisnummertoevoeging")
+                if props.get(k)
+            )
+            if street:
+                data_["straat"] = street
+            if props.get("plaats"):
+                data_["plaats"] = props["plaats"]
+            if point and len(point) == 2:
+                data_["lon"], data_["lat"] = point
+            key = parsed.add_entity(number, "School", data_, prov)
+            if key is None:
+                continue
+            if data_.get("postcode"):
+                _place(parsed, number, key, data_["postcode"], prov)
+            if resolver is not None and props.get("gemeente"):
+                gm, how = resolver.by_name(str(props["gemeente"]))
+                if gm is None:
+                    parsed.problem(number, "gemeente", props["gemeente"], f"unresolved: {how}", fatal=False)
+                else:
+                    parsed.add_relation(number, "LIGT_IN", key, NodeKey("Gemeente", gm), prov)
+        return parsed
+
+
+def _place(parsed: ParsedFile, line: int, school: NodeKey, postcode: str, prov: Provenance) -> None:
+    """The school's PC4 area (created if no other source has it), for region lookups."""
+    try:
+        pc4 = ids.pc6(postcode)[:4] if len(postcode.replace(" ", "")) == 6 else ids.pc4(postcode)
+    except ids.IdentifierError as exc:
+        parsed.problem(line, "postcode", postcode, str(exc))
+        return
+    key = parsed.add_entity(line, "PC4", {"id": pc4}, prov)
+    if key:
+        parsed.add_relation(line, "LIGT_IN", school, key, prov)
+
+
+class PoBevoegdGezag:
+    """PO/SO/VSO vestigingen with ``BEVOEGD_GEZAG_NUMMER``: who is bevoegd gezag of which school."""
+
+    NAME = "DUO PO vestigingen met bevoegd gezag"
+    REQUIRED = (
+        "instellingscode",
+        "vestigingscode",
+        "instellingsnaam_vestiging",
+        "bevoegd_gezag_nummer",
+        "soort_po",
+        "gemeentenummer",
+    )
+
+    @staticmethod
+    def sniff(path: Path) -> bool:
+        cols = set(header_of(path) or [])
+        return {"instellingscode", "bevoegd_gezag_nummer"} <= cols and "postcode_leerling" not in cols
+
+    @classmethod
+    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
+        prov = Provenance(
+            source="DUO leerlingen po (vestigingen, bevoegd gezag)",
+            source_date="2024-10-01",
+            import_id=import_id,
+        )
+        schools = _Schools(context)
+        resolver = context.gemeenten() if context else None
+        grouped: dict[str, list[tuple[int, dict[str, str]]]] = defaultdict(list)
+        for line, row in rows:
+            school = _school_id(parsed, line, row["instellingscode"], row["vestigingscode"], "vestigingscode")
+            if school:
+                grouped[school].append((line, row))
+        boards: set[str] = set()
+        for school, group in grouped.items():
+            line, row = group[0]
+            soorten = {PO_SOORT.get(r["soort_po"].strip().lower(), "OTHER") for _, r in group}
+            names = [r["instellingsnaam_vestiging"].strip() for _, r in group]
+            data: dict[str, Any] = {
+                "id": school,
+                "soort_po": sorted({r["soort_po"].strip() for _, r in group}),
+                **schools.claim(
+                    school,
+                    naam=names[0],
+                    soort=combine_soort(soorten),
+                    postcode=row.get("postcode_vestiging", "").replace(" ", "").upper(),
+                ),
+            }
+            variants = sorted(set(names) - {names[0]})
+            if variants:
+                data["namen"] = sorted(set(data.get("namen", [])) | set(variants))
+            key = parsed.add_entity(line, "School", data, prov)
+            if key is None:
+                continue
+            try:
+                board = ids.bevoegd_gezag(row["bevoegd_gezag_nummer"])
+                gm = ids.gemeente_code(row["gemeentenummer"])
+            except ids.IdentifierError as exc:
+                parsed.problem(line, exc.field, exc.value, str(exc))
+                continue
+            if board not in boards:
+                parsed.add_entity(line, "Schoolbestuur", {"id": board}, prov)
+                boards.add(board)
+            parsed.add_relation(line, "BESTUURT", NodeKey("Schoolbestuur", board), key, prov)
+            resolved, how = resolver.by_code(gm) if resolver else (gm, "code")
+            if resolved is None:
+                parsed.problem(line, "gemeentenummer", gm, f"unresolved: {how}", fatal=False)
+            else:
+                parsed.add_relation(line, "LIGT_IN", key, NodeKey("Gemeente", resolved), prov)
+            if data.get("postcode"):
+                _place(parsed, line, key, data["postcode"], prov)
+        return parsed
+
+
+class LeerlingenPostcode:
+    """DUO 'leerlingen po naar postcode leerling': pupils per school per home PC4, by age.
+
+    Counts under 5 are masked as ``<5``: kept as the range 1–4, never as 0 or 5, so every
+    flow is stored as ``aantal_min``..``aantal_max``. A pupil postcode that is a PC2 code
+    ('40', 'Onbekend') means DUO does not know it: listed, not stored as a flow.
+    """
+
+    NAME = "DUO leerlingen po naar postcode leerling"
+    REQUIRED = ("instellingscode", "vestigingscode", "postcode_leerling", "peildatum")
+
+    @staticmethod
+    def sniff(path: Path) -> bool:
+        return {"postcode_leerling", "instellingscode"} <= set(header_of(path) or [])
+
+    @classmethod
+    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
+        if not rows and not parsed.report.problems:
+            parsed.problem(
+                None, "", "", "the file holds no rows (DUO publishes some gemeenten empty)", fatal=False
+            )
+            return parsed
+        dates = {r["peildatum"] for _, r in rows}
+        peildatum = min(dates) if dates else ""
+        if len(peildatum) == 8 and peildatum.isdigit():
+            peildatum = f"{peildatum[:4]}-{peildatum[4:6]}-{peildatum[6:]}"
+        prov = Provenance(
+            source="DUO leerlingen po naar postcode leerling",
+            source_date=peildatum or "?",
+            import_id=import_id,
+        )
+        schools = _Schools(context)
+        flows: dict[tuple[str, str], list[int]] = {}
+        first_line: dict[tuple[str, str], int] = {}
+        seen: set[str] = set()
+        unknown = 0
+        age_columns = [c for c in (rows[0][1] if rows else {}) if c.startswith("leeftijd_")]
+        for line, row in rows:
+            school = _school_id(parsed, line, row["instellingscode"], row["vestigingscode"], "vestigingscode")
+            if school is None:
+                continue
+            if school not in seen:
+                seen.add(school)
+                data: dict[str, Any] = {"id": school}
+                if row.get("instellingsnaam_vestiging"):
+                    data.update(schools.claim(school, naam=row["instellingsnaam_vestiging"]))
+                parsed.add_entity(line, "School", data, prov)
+            low = high = 0
+            for col in age_columns:
+                value = row[col]
+                if value == "<5":
+                    low, high = low + 1, high + 4
+                elif value.isdigit():
+                    low, high = low + int(value), high + int(value)
+                elif value:
+                    parsed.problem(line, col, value, "not a count or '<5'")
+            pc = row["postcode_leerling"]
+            if not (len(pc) == 4 and pc.isdigit()):
+                unknown += 1
+                parsed.problem(
+                    line,
+                    "postcode_leerling",
+                    pc,
+                    f"pupil postcode unknown to DUO ({row.get('gemeentenaam_leerling', '')}): "
+                    f"{low}-{high} pupils not placed",
+                    fatal=False,
+                )
+                continue
+            key = (school, pc)
+            total = flows.setdefault(key, [0, 0])
+            total[0] += low
+            total[1] += high
+            first_line.setdefault(key, line)
+        made_pc4: set[str] = set()
+        for (school, pc), (low, high) in flows.items():
+            line = first_line[(school, pc)]
+            if pc not in made_pc4:
+                if parsed.add_entity(line, "PC4", {"id": pc}, prov) is None:
+                    continue
+                made_pc4.add(pc)
+            parsed.add_relation(
+                line,
+                "LEERLINGEN_UIT",
+                NodeKey("School", school),
+                NodeKey("PC4", pc),
+                prov,
+                aantal_min=low,
+                aantal_max=high,
+                peildatum=peildatum,
+            )
+        return parsed
