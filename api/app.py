@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
 from api import problems
-from api.routers import health
+from api.routers import health, imports
 from graph.config import StoreTarget
 from graph.store import GraphStore
 
 log = logging.getLogger("sociale_kaart.api")
 
 
-def create_app(store: str | GraphStore | None = None) -> FastAPI:
+def create_app(store: str | GraphStore | None = None, api_key: str | None = None) -> FastAPI:
     """Build the app. ``store`` is an open store, a target (file path or Bolt URI), or
-    ``None`` for the configured default; a store passed in is not closed by the app."""
+    ``None`` for the configured default; a store passed in is not closed by the app.
+    ``api_key`` (default ``SOCIALE_KAART_API_KEY``) unlocks ``POST /api/v1/imports``."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,8 +40,11 @@ def create_app(store: str | GraphStore | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.api_key = api_key if api_key is not None else os.environ.get("SOCIALE_KAART_API_KEY")
     problems.install(app)
+    imports.install_refusal_handler(app)
     app.include_router(health.router, prefix="/api/v1")
+    app.include_router(imports.router, prefix="/api/v1")
 
     @app.middleware("http")
     async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -202,7 +202,7 @@ class Wijkteam(Entity):
     id: EigenId
     naam: str = Field(min_length=1)
     soort: Literal["wijkteam", "jeugdteam", "gebiedsteam", "buurtteam", "cjg", "loket"] = "wijkteam"
-    fictief: bool = False
+    fictief: bool | None = Field(default=None, description="true for made-up demo data; unset means not said")
 
 
 class Zorgaanbieder(Entity):
@@ -213,7 +213,7 @@ class Zorgaanbieder(Entity):
     agb: Agb | None = None
     website: str | None = None
     plaats: str | None = None
-    fictief: bool = Field(default=False, description="true for made-up demo providers")
+    fictief: bool | None = Field(default=None, description="true for made-up demo providers; unset: not said")
 
 
 class Locatie(Entity):
@@ -266,7 +266,7 @@ class Contract(Entity):
     geldig_van: date
     geldig_tot: date | None = None
     omschrijving: str | None = None
-    fictief: bool = False
+    fictief: bool | None = Field(default=None, description="true for made-up demo data; unset means not said")
 
     @model_validator(mode="after")
     def _period(self) -> Contract:

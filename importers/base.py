@@ -82,11 +82,29 @@ class Context:
 
     store: GraphStore
     parsed: list[ParsedFile] = field(default_factory=list)
+    _stored: dict[str, list[NodeRecord]] = field(default_factory=dict, repr=False)
+    _stored_merges: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+
+    def stored(self, kind: str) -> list[NodeRecord]:
+        """The store's nodes of a kind as they were when the run began (read once per run)."""
+        if kind not in self._stored:
+            self._stored[kind] = self.store.nodes(kind)
+        return self._stored[kind]
 
     def gemeenten(self) -> GemeenteResolver:
-        extra = [n for p in self.parsed for _, n in p.nodes if n.kind == "Gemeente"]
-        resolver = GemeenteResolver.from_store(self.store, extra)
-        resolver.add_merges(
+        """Today's gemeenten and the herindelingen, from the store and this run's earlier files."""
+        nodes = {n.id: dict(n.props) for n in self.stored("Gemeente")}
+        for p in self.parsed:
+            for _, n in p.nodes:
+                if n.kind == "Gemeente":
+                    nodes.setdefault(n.id, {}).update(n.props)
+        if "OPGEGAAN_IN" not in self._stored_merges:
+            self._stored_merges["OPGEGAAN_IN"] = [
+                (e.src.id, e.dst.id) for e in self.store.edges(rel="OPGEGAAN_IN")
+            ]
+        merges = self._stored_merges["OPGEGAAN_IN"] + [
             (e.src.id, e.dst.id) for p in self.parsed for _, e in p.edges if e.rel == "OPGEGAAN_IN"
+        ]
+        return GemeenteResolver.from_records(
+            (NodeRecord("Gemeente", code, props) for code, props in nodes.items()), merges
         )
-        return resolver

@@ -49,7 +49,7 @@ class _Schools:
         self.known: dict[str, dict[str, str]] = {}
         if context is None:
             return
-        records = list(context.store.nodes("School"))
+        records = list(context.stored("School"))
         records += [rec for p in context.parsed for _, rec in p.nodes if rec.kind == "School"]
         for rec in records:
             facts = self.known.setdefault(rec.id, {})

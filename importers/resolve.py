@@ -11,6 +11,9 @@ unresolved and is reported: never guessed.
 ('GM0888', 'name without provincie suffix')
 >>> r.by_code("GM0457")
 ('GM0363', 'code, via herindeling')
+>>> r = GemeenteResolver({"GM0363": "Amsterdam"}, {"GM0457": "GM0363"}, {"GM0457": "Weesp"})
+>>> r.by_name("WEESP")
+('GM0363', 'former name, via herindeling')
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from graph.records import NodeRecord
-from graph.store import GraphStore
 
 #: Provincie suffixes that tell same-named gemeenten apart, as written in various sources
 #: ('Bergen (NH.)', 'BERGEN NH', 'Bergen (L.)', 'BERGEN LB', 'Hengelo (O.)', 'HENGELO OV').
@@ -70,10 +72,18 @@ def _base(name: str) -> str:
 
 
 class GemeenteResolver:
-    def __init__(self, current: Mapping[str, str], successor: Mapping[str, str]) -> None:
-        """``current``: code → name of gemeenten that exist now; ``successor``: old → new code."""
+    def __init__(
+        self, current: Mapping[str, str], successor: Mapping[str, str], former: Mapping[str, str] | None = None
+    ) -> None:
+        """``current``: code → name of gemeenten that exist now; ``successor``: old → new code;
+        ``former``: code → name of gemeenten that no longer exist, where the name is known."""
         self.current = dict(current)
         self.successor = dict(successor)
+        former_names: dict[str, set[str]] = {}
+        for code, name in (former or {}).items():
+            former_names.setdefault(normalise(name), set()).add(code)
+        # A former name that two gemeenten carried (at different times) says nothing on its own.
+        self._former = {n: next(iter(c)) for n, c in former_names.items() if len(c) == 1}
         self._names = {normalise(n): c for c, n in self.current.items()}
         bases: dict[str, list[str]] = {}
         for code, name in self.current.items():
@@ -82,20 +92,10 @@ class GemeenteResolver:
 
     @classmethod
     def from_records(cls, nodes: Iterable[NodeRecord], merges: Iterable[tuple[str, str]]) -> GemeenteResolver:
-        current = {
-            n.id: str(n.props["naam"]) for n in nodes if n.props.get("naam") and not n.props.get("opgeheven")
-        }
-        return cls(current, dict(merges))
-
-    @classmethod
-    def from_store(cls, store: GraphStore, extra: Iterable[NodeRecord] = ()) -> GemeenteResolver:
-        nodes = {n.id: n for n in store.nodes("Gemeente")}
-        for n in extra:
-            nodes[n.id] = NodeRecord(
-                n.kind, n.id, {**nodes[n.id].props, **n.props} if n.id in nodes else n.props
-            )
-        merges = [(e.src.id, e.dst.id) for e in store.edges(rel="OPGEGAAN_IN")]
-        return cls.from_records(nodes.values(), merges)
+        named = [n for n in nodes if n.props.get("naam")]
+        current = {n.id: str(n.props["naam"]) for n in named if not n.props.get("opgeheven")}
+        former = {n.id: str(n.props["naam"]) for n in named if n.props.get("opgeheven")}
+        return cls(current, dict(merges), former)
 
     def add_merges(self, merges: Iterable[tuple[str, str]]) -> None:
         self.successor.update(merges)
@@ -118,4 +118,8 @@ class GemeenteResolver:
         base = _base(name)
         if base in self._bases:
             return self._bases[base], "name without provincie suffix"
+        if key in self._former:
+            code, _ = self.by_code(self._former[key])
+            if code is not None:
+                return code, "former name, via herindeling"
         return None, "no gemeente of this name exists now (merged since, or misspelt)"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from graph.records import Batch, SchemaError
 from graph.store import GraphStore, MissingNodes
-from importers import cbs, duo, hsds, native, postcodes, swv, zorg
+from importers import cbs, duo, hsds, native, postcodes, swv, twente, wijkteams, zorg
 from importers.base import Context
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
 
@@ -37,6 +37,10 @@ FORMATS = [
     zorg.Aanbod,
     zorg.Contracten,
     hsds,
+    # wijkteams and Twente
+    wijkteams.WijkteamsCsv,
+    wijkteams.WijkteamsYaml,
+    twente.TwenteWachttijden,
 ]
 
 

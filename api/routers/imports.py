@@ -1,0 +1,130 @@
+"""Imports over HTTP: the same all-or-nothing run as ``sociale-kaart import``, behind an API key.
+
+Uploaded files are written to a private temporary folder under their own (base)names, so
+that the report names the files the user sent, and removed when the run is done.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.deps import StoreDep
+from api.problems import Problem, problem_response
+from importers.report import ImportFailed, ImportReport
+from importers.run import run_import
+
+router = APIRouter(tags=["imports"])
+
+
+class ProblemOut(BaseModel):
+    file: str
+    line: int | None
+    field: str
+    value: str
+    reason: str
+    fatal: bool
+
+
+class FileReportOut(BaseModel):
+    file: str = Field(examples=["wijkteams.csv"])
+    format: str = Field(examples=["sociale-kaart wijkteams (CSV)"])
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    problems: list[ProblemOut]
+
+
+class ImportReportOut(BaseModel):
+    import_id: str = Field(examples=["imp-20261123T120000Z-a1b2c3"])
+    applied: bool
+    changed: bool
+    files: list[FileReportOut]
+
+
+def require_api_key(
+    request: Request,
+    x_api_key: Annotated[str | None, Header(description="the key from SOCIALE_KAART_API_KEY")] = None,
+) -> None:
+    expected: str | None = request.app.state.api_key
+    if not expected:
+        raise _Refused(403, "Imports are disabled", "Set SOCIALE_KAART_API_KEY on the server to allow them.")
+    if not x_api_key or not secrets.compare_digest(x_api_key.encode(), expected.encode()):
+        raise _Refused(401, "API key missing or wrong", "Send the key in the X-API-Key header.")
+
+
+class _Refused(Exception):
+    """A request the key check turns away; rendered as problem+json (401 or 403)."""
+
+    def __init__(self, status: int, title: str, detail: str) -> None:
+        self.status, self.title, self.detail = status, title, detail
+
+
+def install_refusal_handler(app: Any) -> None:
+    @app.exception_handler(_Refused)
+    async def _refused(request: Request, exc: _Refused) -> JSONResponse:
+        headers = {"WWW-Authenticate": "ApiKey"} if exc.status == 401 else None
+        return problem_response(exc.status, exc.title, exc.detail, request=request, headers=headers)
+
+
+def _renamed(report: ImportReport, folder: Path) -> dict[str, Any]:
+    """The report with the uploaded names instead of our temporary paths."""
+    data = report.as_dict()
+    prefix = str(folder) + "/"
+    for f in data["files"]:
+        f["file"] = f["file"].removeprefix(prefix)
+        for p in f["problems"]:
+            p["file"] = p["file"].removeprefix(prefix)
+    return data
+
+
+@router.post(
+    "/imports",
+    response_model=ImportReportOut,
+    summary="Import files (all or nothing)",
+    dependencies=[Depends(require_api_key)],
+    responses={
+        401: {"model": Problem, "description": "no or wrong API key"},
+        403: {"model": Problem, "description": "imports are not enabled on this server"},
+        422: {"model": Problem, "description": "the files have problems; nothing was applied"},
+    },
+)
+def post_import(
+    store: StoreDep,
+    files: Annotated[list[UploadFile], File(description="one or more files, in any supported format")],
+    skip_invalid: Annotated[bool, Query(description="apply the valid rows, report the rest")] = False,
+) -> Any:
+    """Recognises each file by its content, validates every row and applies everything in one
+    batch. Re-sending the same files changes nothing and says so (``changed: false``)."""
+    with tempfile.TemporaryDirectory(prefix="sk-import-") as tmp:
+        folder = Path(tmp)
+        paths = []
+        for number, upload in enumerate(files, start=1):
+            name = Path(upload.filename or f"upload-{number}").name or f"upload-{number}"
+            path = folder / name
+            if path.exists():
+                path = folder / f"{number}-{name}"
+            with open(path, "wb") as out:
+                while chunk := upload.file.read(1 << 20):
+                    out.write(chunk)
+            paths.append(path)
+        try:
+            report = run_import(store, paths, skip_invalid=skip_invalid)
+        except ImportFailed as exc:
+            data = _renamed(exc.report, folder)
+            errors = [p for f in data["files"] for p in f["problems"]]
+            return problem_response(
+                422,
+                "Import refused",
+                f"{len(errors)} problem(s) in the files; nothing was applied.",
+                errors=errors,
+            )
+        return _renamed(report, folder)
