@@ -73,7 +73,10 @@ def _base(name: str) -> str:
 
 class GemeenteResolver:
     def __init__(
-        self, current: Mapping[str, str], successor: Mapping[str, str], former: Mapping[str, str] | None = None
+        self,
+        current: Mapping[str, str],
+        successor: Mapping[str, str],
+        former: Mapping[str, str] | None = None,
     ) -> None:
         """``current``: code → name of gemeenten that exist now; ``successor``: old → new code;
         ``former``: code → name of gemeenten that no longer exist, where the name is known."""
