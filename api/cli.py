@@ -71,9 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def demo_files() -> list[Path]:
-    """The demo data shipped inside the package (works without ../shared)."""
-    folder = resources.files("importers") / "demo"
-    return sorted(Path(str(f)) for f in folder.iterdir() if f.name.endswith(".jsonl"))
+    """The demo region shipped inside the package, with the need taxonomy it refers to
+    (works without ../shared)."""
+    found = []
+    for folder in ("demo", "reference"):
+        root = resources.files("importers") / folder
+        found += [Path(str(f)) for f in root.iterdir() if f.name.endswith((".jsonl", ".csv", ".yaml"))]
+    return sorted(found)
 
 
 def cmd_import(store: GraphStore, args: argparse.Namespace) -> int:

@@ -55,13 +55,18 @@ def run_import(
     report = ImportReport(import_id or new_import_id())
     batch = Batch()
     context = Context(store)
-    for path, fmt in sorted(((p, _format_of(p)) for p in paths), key=_parse_order):
+    files = _expand(paths)
+    for path, fmt in sorted(((p, _format_of(p)) for p in files), key=_parse_order):
         if fmt is None:
             report.files.append(FileReport(file=str(path)))
             empty = path.is_file() and path.stat().st_size == 0
-            # An empty file (DUO publishes some gemeenten so) has nothing to apply or refuse.
+            # An empty file (DUO publishes some gemeenten so) has nothing to apply or refuse;
+            # in a folder given whole, a file of another kind (a README, a map) is passed over.
+            passed_over = empty or files[path]
             reason = "the file is empty: nothing to import" if empty else _unrecognised(path)
-            report.files[-1].problems.append(Problem(str(path), None, "", "", reason, fatal=not empty))
+            if files[path] and not empty:
+                reason = "not a format this version reads: passed over (it was in a folder given whole)"
+            report.files[-1].problems.append(Problem(str(path), None, "", "", reason, fatal=not passed_over))
             continue
         parsed = fmt.parse(path, report.import_id, context)
         context.parsed.append(parsed)
@@ -117,6 +122,18 @@ def _add(add, record, lineno: int, file_report: FileReport) -> None:  # type: ig
         file_report.problems.append(Problem(file_report.file, lineno, "", "", f"{exc}{also}"))
         return
     file_report.origins.setdefault(record.key, lineno)
+
+
+def _expand(paths: list[Path]) -> dict[Path, bool]:
+    """Files to read, each with whether it came from a folder (rather than being named)."""
+    files: dict[Path, bool] = {}
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                files.setdefault(found, True)
+        else:
+            files[path] = False
+    return files
 
 
 def _format_of(path: Path):  # type: ignore[no-untyped-def]

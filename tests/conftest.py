@@ -21,7 +21,7 @@ from graph.store import GraphStore
 from importers.native import parse
 
 REPO = Path(__file__).resolve().parent.parent
-DEMO = REPO / "importers" / "demo" / "kennemerland-stub.jsonl"
+DEMO = REPO / "tests" / "data" / "kennemerland-stub.jsonl"  # small, stable: tests count on it
 SHARED_DATA = REPO.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TEST_URI = "SOCIALE_KAART_TEST_NEO4J_URI"

@@ -71,7 +71,7 @@ def test_store_from_environment_and_data_dir(tmp_path: Path) -> None:
     done = cli("demo", "--no-serve", env={"SOCIALE_KAART_DATA_DIR": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "graph.json").exists()
-    assert EmbeddedStore(tmp_path / "graph.json").counts().nodes["School"] == 3
+    assert EmbeddedStore(tmp_path / "graph.json").counts().nodes["School"] > 300
 
 
 def test_unreachable_neo4j_exits_3_with_a_clear_message() -> None:
@@ -123,7 +123,8 @@ def test_demo_serves_health(tmp_path: Path) -> None:
                 time.sleep(0.3)
         assert body is not None, "the demo never answered"
         assert r.status_code == 200
-        assert body["backend"]["kind"] == "embedded" and body["nodes"]["Gemeente"] == 6
+        assert body["backend"]["kind"] == "embedded"
+        assert body["nodes"] == EmbeddedStore(tmp_path / "g.json").counts().nodes
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)

@@ -117,3 +117,19 @@ def test_bom_and_comments_are_fine(store: GraphStore, tmp_path: Path) -> None:
     path.write_text("# comment\n\n" + HEADER + '{"kind": "PC4", "id": "2011"}\n', encoding="utf-8-sig")
     report = run_import(store, [path])
     assert report.files[0].created == 1
+
+
+def test_a_folder_is_read_whole_and_other_files_in_it_are_passed_over(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    write(folder, '{"kind": "PC4", "id": "2011"}\n', "a.jsonl")
+    (folder / "README.md").write_text("# notes\n")
+    report = run_import(store, [folder])
+    assert report.files[-1].created == 1 or any(f.created == 1 for f in report.files)
+    [note] = report.problems
+    assert not note.fatal and "passed over" in note.reason and note.file.endswith("README.md")
+    named = folder / "README.md"
+    with pytest.raises(ImportFailed):  # named explicitly, an unknown file is still an error
+        run_import(store, [named])
