@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     _serve_options(p)
     p.add_argument("--no-serve", action="store_true", help="only load the demo data")
 
+    p = sub.add_parser("export-hsds", help="write providers, offers and locations as Open Referral HSDS 3")
+    _store_option(p)
+    p.add_argument("out", type=Path, metavar="OUT", help="a .json file, or a folder with --datapackage")
+    p.add_argument(
+        "--datapackage", action="store_true", help="write a tabular data package (CSV + datapackage.json)"
+    )
+
     p = sub.add_parser("stats", help="counts per node kind and relation")
     _store_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -129,6 +136,13 @@ def main(argv: list[str] | None = None) -> int:
                 return cmd_import(store, args)
             if args.command == "stats":
                 return cmd_stats(store, args)
+            if args.command == "export-hsds":
+                from importers.hsds import export_datapackage, export_hsds
+
+                (args.out if args.datapackage else args.out.parent).mkdir(parents=True, exist_ok=True)
+                written = (export_datapackage if args.datapackage else export_hsds)(store, args.out)
+                print(f"wrote {args.out}: " + ", ".join(f"{n} {table}" for table, n in written.items()))
+                return 0
             if args.command == "demo":
                 report = run_import(store, demo_files())
                 print(report.text())

@@ -16,7 +16,7 @@ def shared_files() -> list[Path]:
     if not SHARED_DATA.is_dir():
         raise SystemExit(f"benchmark needs the open data in {SHARED_DATA}")
     files = [p for p in SHARED_DATA.rglob("*") if p.is_file()]
-    return sorted(p for p in files if p.suffix not in (".md", ".geojson"))
+    return sorted(p for p in files if p.suffix != ".md")
 
 
 def machine() -> str:

@@ -82,6 +82,7 @@ class Gemeente(Entity):
     naam: str | None = Field(default=None, min_length=1, description="unknown for some old gemeenten")
     inwoners: int | None = Field(default=None, ge=0)
     woonplaatsen: list[str] = Field(default_factory=list, description="places in it (CBS), for search")
+    grens: str | None = Field(default=None, description="outline as GeoJSON geometry text (WGS84), for maps")
     opgeheven: date | None = Field(
         default=None, description="first day it no longer existed (herindeling); see OPGEGAAN_IN"
     )

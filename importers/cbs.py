@@ -316,3 +316,81 @@ class Woonplaatsen:
                 line, "HOORT_BIJ", NodeKey("Gemeente", gm), NodeKey("Regio", region), prov, peiljaar=2024
             )
         return parsed
+
+
+class Gemeentegrenzen:
+    """CBS 'wijken en buurten' gemeente polygons (GeoJSON, WGS84), kept for maps.
+
+    The outline is stored on the gemeente as compact GeoJSON text (``grens``): a map needs
+    it whole and no query looks inside it. The table's ``aantalInwoners`` of that year gives
+    ``inwoners``, which overlap shares are weighed by. A feature that is not a gemeente
+    (``GM0998 Buitenland``) is listed, not stored.
+    """
+
+    NAME = "CBS gemeentegrenzen (GeoJSON)"
+
+    @staticmethod
+    def _load(path: Path) -> dict[str, Any] | None:
+        if path.suffix.lower() not in (".geojson", ".json"):
+            return None
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
+
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        data = cls._load(path)
+        features = (data or {}).get("features") or [{}]
+        return "gemeentecode" in (features[0].get("properties") or {})
+
+    @classmethod
+    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
+        features = (cls._load(path) or {}).get("features", [])
+        parsed.report.rows_read = len(features)
+        years = {str((f.get("properties") or {}).get("jaar", "")) for f in features} - {""}
+        year = years.pop() if len(years) == 1 else "unknown"
+        prov = Provenance(source=f"CBS gemeentegrenzen {year}", source_date=year, import_id=import_id)
+        resolver = context.gemeenten() if context else None
+        for number, feature in enumerate(features, start=1):
+            props = feature.get("properties") or {}
+            geometry = feature.get("geometry")
+            if (
+                props.get("aantalInwoners") is None
+                and "buitenland" in str(props.get("gemeentenaam", "")).lower()
+            ):
+                parsed.report.skipped += 1
+                parsed.problem(
+                    number,
+                    "gemeentecode",
+                    props.get("gemeentecode"),
+                    "not a gemeente: passed over",
+                    fatal=False,
+                )
+                continue
+            if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+                parsed.problem(number, "geometry", str(geometry)[:40], "expected a Polygon or MultiPolygon")
+                continue
+            try:
+                code = ids.gemeente_code(props.get("gemeentecode"))
+            except ids.IdentifierError as exc:
+                parsed.problem(number, "gemeentecode", exc.value, str(exc))
+                continue
+            current, how = resolver.by_code(code) if resolver else (code, "code")
+            if current != code:
+                # An outline of a gemeente that no longer exists would draw a wrong map.
+                parsed.problem(
+                    number,
+                    "gemeentecode",
+                    code,
+                    f"not a gemeente of today ({how}): outline not kept",
+                    fatal=False,
+                )
+                continue
+            data: dict[str, Any] = {"id": code, "grens": json.dumps(geometry, separators=(",", ":"))}
+            if isinstance(props.get("aantalInwoners"), int):
+                data["inwoners"] = props["aantalInwoners"]
+            parsed.add_entity(number, "Gemeente", data, prov)
+        return parsed

@@ -26,6 +26,7 @@ FORMATS = [
     cbs.Provincies,
     cbs.Gebieden,
     cbs.Woonplaatsen,
+    cbs.Gemeentegrenzen,
     postcodes.CbsPostcodes,
     postcodes.Pc4Coordinaten,
     swv.SwvPc4,

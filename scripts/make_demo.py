@@ -93,7 +93,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=REPO / "importers" / "demo", help="folder to write to")
     args = ap.parse_args()
     shared: Path = args.shared
-    files = sorted(p for p in shared.rglob("*") if p.is_file() and p.suffix not in (".md", ".geojson"))
+    files = sorted(p for p in shared.rglob("*") if p.is_file() and p.suffix != ".md")
     files = [p for p in files if "twente" not in p.name]  # providers of Twente are not Kennemerland's
     out_dir: Path = args.out
     out_dir.mkdir(parents=True, exist_ok=True)

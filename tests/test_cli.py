@@ -130,3 +130,19 @@ def test_demo_serves_health(tmp_path: Path) -> None:
         out, _ = proc.communicate(timeout=30)
     assert "GET /api/v1/health 200" in out
     assert "2011AB" not in out  # query strings are never logged
+
+
+def test_export_hsds_then_import_changes_nothing(tmp_path: Path) -> None:
+    store_file = str(tmp_path / "g.json")
+    assert cli("demo", "--no-serve", "--store", store_file).returncode == 0
+    for args in (
+        ["export-hsds", str(tmp_path / "out" / "kaart.json")],
+        ["export-hsds", str(tmp_path / "pkg"), "--datapackage"],
+    ):
+        done = cli(*args, "--store", store_file)
+        assert done.returncode == 0, done.stderr
+        assert "organization" in done.stdout
+    for exported in (tmp_path / "out" / "kaart.json", tmp_path / "pkg" / "datapackage.json"):
+        again = cli("import", str(exported), "--store", store_file)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "Nothing changed" in again.stdout

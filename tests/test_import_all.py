@@ -19,7 +19,7 @@ from .test_import_cbs import needs_shared
 
 def all_files() -> list[Path]:
     files = [p for p in SHARED_DATA.rglob("*") if p.is_file()]
-    return sorted(p for p in files if p.suffix not in (".md", ".geojson"))
+    return sorted(p for p in files if p.suffix != ".md")
 
 
 def read_csv(name: str, delimiter: str = ",", encoding: str = "utf-8-sig") -> list[dict[str, str]]:
@@ -37,6 +37,8 @@ def test_everything_in_shared_data(store: GraphStore) -> None:
     gemeenten = {r["gm_code"] for r in read_csv("cbs-gemeenten-2025.csv")}
     current = {n.id for n in store.nodes("Gemeente") if n.props.get("naam") and not n.props.get("opgeheven")}
     assert current == gemeenten and len(gemeenten) == 342
+    outlined = {n.id for n in store.nodes("Gemeente") if n.props.get("grens")}
+    assert outlined == gemeenten  # every gemeente of today can be drawn on a map
 
     swv_rows = read_csv("regio-indeling-swv-2015-pc4.csv")
     po = {r["po_swv"] for r in swv_rows} - {"Europoort"}

@@ -116,3 +116,55 @@ def test_real_region_tables(store: GraphStore) -> None:
     unresolved_2016 = {p.value for p in report.problems if p.field == "reg"}
     assert len(covered) >= 342 - len(unresolved_2016)  # every gemeente we could map has a jeugdregio
     assert not run_import(store, files).changed
+
+
+def test_outlines_for_maps(store: GraphStore, tmp_path: Path) -> None:
+    square = {"type": "Polygon", "coordinates": [[[4.6, 52.3], [4.7, 52.3], [4.7, 52.4], [4.6, 52.3]]]}
+    path = tmp_path / "grenzen.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "gemeentecode": "GM0392",
+                            "gemeentenaam": "Haarlem",
+                            "aantalInwoners": 165396,
+                            "jaar": 2023,
+                        },
+                        "geometry": square,
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"gemeentecode": "GM0998", "gemeentenaam": "Buitenland"},
+                        "geometry": square,
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "gemeentecode": "GM0393",
+                            "gemeentenaam": "Oud",
+                            "aantalInwoners": 5,
+                            "jaar": 2023,
+                        },
+                        "geometry": square,
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"gemeentecode": "GM0394", "aantalInwoners": 1, "jaar": 2023},
+                        "geometry": {"type": "Point", "coordinates": [4.6, 52.3]},
+                    },
+                ],
+            }
+        )
+    )
+    report = run_import(store, [path, *base(tmp_path)], skip_invalid=True)
+    by_line = {p.line: p for p in report.problems if p.file == str(path)}
+    assert not by_line[2].fatal and "not a gemeente" in by_line[2].reason
+    assert not by_line[3].fatal and "not a gemeente of today" in by_line[3].reason
+    assert by_line[4].fatal and "Polygon" in by_line[4].reason
+    haarlem = store.node(NodeKey("Gemeente", "GM0392"))
+    assert haarlem is not None and json.loads(str(haarlem.props["grens"])) == square
+    assert haarlem.props["inwoners"] == 165396
