@@ -12,6 +12,7 @@ The database is EMPTIED: point it at a throwaway server only::
 from __future__ import annotations
 
 import os
+import statistics
 import sys
 import time
 
@@ -82,17 +83,21 @@ def main() -> int:
     sample = sample_of(captured[0], SAMPLE)
     rows = len(sample.nodes) + len(sample.edges)
 
-    def timed(load) -> float:  # type: ignore[no-untyped-def]
-        """Second of two runs on an emptied database: the server has planned each query once."""
-        for _ in range(2):
+    def timed(load) -> list[float]:  # type: ignore[no-untyped-def]
+        """Three timed runs on an emptied database, after one untimed run that lets the
+        server plan each query once."""
+        runs = []
+        for attempt in range(4):
             store.clear()
             start = time.perf_counter()
             load()
-            elapsed = time.perf_counter() - start
-        return elapsed
+            if attempt:
+                runs.append(time.perf_counter() - start)
+        return sorted(runs)
 
-    batched = timed(lambda: store.apply(sample))
-    naive = timed(lambda: naive_load(store, sample))
+    batched_runs = timed(lambda: store.apply(sample))
+    naive_runs = timed(lambda: naive_load(store, sample))
+    batched, naive = statistics.median(batched_runs), statistics.median(naive_runs)
     print(f"machine: {machine()}; {store.info()}")
     print(
         f"all of shared/data ({len(files)} files): {full:.1f} s; re-import (no change: {not again.changed}): "
@@ -100,8 +105,9 @@ def main() -> int:
         f"{len(report.problems)} notes"
     )
     print(
-        f"sample of {rows} rows: batched {batched:.2f} s ({rows / batched:.0f} rows/s), "
-        f"naive one-row-per-transaction {naive:.2f} s ({rows / naive:.0f} rows/s): {naive / batched:.0f}x"
+        f"sample of {rows} rows, median of 3: batched {batched:.2f} s ({rows / batched:.0f} rows/s), "
+        f"naive one-row-per-transaction {naive:.2f} s ({rows / naive:.0f} rows/s): {naive / batched:.0f}x "
+        f"(worst {naive_runs[0] / batched_runs[-1]:.0f}x, best {naive_runs[-1] / batched_runs[0]:.0f}x)"
     )
     store.clear()
     store.close()

@@ -10,7 +10,7 @@ only from the whitelists in :mod:`graph.schema`; every value is a parameter.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Set
 from typing import Any, TypeVar
 
 import neo4j
@@ -150,10 +150,14 @@ class Neo4jStore(GraphStore):
         def work(tx: ManagedTransaction) -> ApplyResult:
             wanted = list(batch.nodes) + list(endpoints_outside(batch))
             stored_nodes = _read_nodes(tx, wanted)
-            stored_edges = _read_edges(tx, list(batch.edges))
+            # An edge touching a node this batch creates cannot exist yet: no need to look,
+            # and CREATE is safe for it (the new node is locked by this transaction).
+            new_nodes = batch.nodes.keys() - stored_nodes.keys()
+            maybe = [k for k in batch.edges if k.src not in new_nodes and k.dst not in new_nodes]
+            stored_edges = _read_edges(tx, maybe)
             todo = plan(batch, stored_nodes, stored_edges)
             _write_nodes(tx, todo.nodes)
-            _write_edges(tx, todo.edges)
+            _write_edges(tx, todo.edges, new_nodes)
             return todo.result
 
         def run() -> ApplyResult:
@@ -285,17 +289,22 @@ def _write_nodes(tx: ManagedTransaction, nodes: list[NodeRecord]) -> None:
             ).consume()
 
 
-def _write_edges(tx: ManagedTransaction, edges: list[EdgeRecord]) -> None:
-    by_group = _edge_groups(e.key for e in edges)
+def _write_edges(
+    tx: ManagedTransaction, edges: list[EdgeRecord], new_nodes: Set[NodeKey] = frozenset()
+) -> None:
+    """MERGE where the edge may exist; CREATE where an endpoint is new in this transaction."""
     props = {e.key: dict(e.props) for e in edges}
-    for (sk, rel, dk), group in by_group.items():
-        for part in _chunks(group):
-            rows = [{"s": k.src.id, "d": k.dst.id, "props": props[k]} for k in part]
-            written = tx.run(
-                f"UNWIND $rows AS row MATCH (a:{sk} {{id: row.s}}) MATCH (b:{dk} {{id: row.d}}) "
-                f"MERGE (a)-[r:{rel}]->(b) SET r += row.props RETURN count(r) AS c",
-                rows=rows,
-            ).single(strict=True)["c"]
-            if written != len(rows):
-                # An endpoint vanished after it was read: abort the whole transaction.
-                raise StoreError(f"{rel}: wrote {written} of {len(rows)} edges; batch rolled back")
+    for (sk, rel, dk), group in _edge_groups(e.key for e in edges).items():
+        fresh = [k for k in group if k.src in new_nodes or k.dst in new_nodes]
+        known = [k for k in group if k.src not in new_nodes and k.dst not in new_nodes]
+        for verb, keys in (("CREATE", fresh), ("MERGE", known)):
+            for part in _chunks(keys):
+                rows = [{"s": k.src.id, "d": k.dst.id, "props": props[k]} for k in part]
+                written = tx.run(
+                    f"UNWIND $rows AS row MATCH (a:{sk} {{id: row.s}}) MATCH (b:{dk} {{id: row.d}}) "
+                    f"{verb} (a)-[r:{rel}]->(b) SET r += row.props RETURN count(r) AS c",
+                    rows=rows,
+                ).single(strict=True)["c"]
+                if written != len(rows):
+                    # An endpoint vanished after it was read: abort the whole transaction.
+                    raise StoreError(f"{rel}: wrote {written} of {len(rows)} edges; batch rolled back")
