@@ -47,20 +47,6 @@ KENNEMERLAND = [
     "GM0473",
 ]
 
-#: Facts the open data here lacks and the demo needs: Dijk en Waard was formed on
-#: 2022-01-01 from Heerhugowaard and Langedijk (so their 2021 names resolve to it).
-DIJK_EN_WAARD = [
-    {
-        "format": "sociale-kaart/1",
-        "source": "Herindeling Dijk en Waard (Heerhugowaard, Langedijk)",
-        "source_date": "2022-01-01",
-    },
-    {"kind": "Gemeente", "id": "GM1980", "naam": "Dijk en Waard"},
-    {"kind": "Gemeente", "id": "GM0398", "naam": "Heerhugowaard", "opgeheven": "2022-01-01"},
-    {"kind": "Gemeente", "id": "GM0416", "naam": "Langedijk", "opgeheven": "2022-01-01"},
-    {"rel": "OPGEGAAN_IN", "van": "Gemeente:GM0398", "naar": "Gemeente:GM1980", "datum": "2022-01-01"},
-    {"rel": "OPGEGAAN_IN", "van": "Gemeente:GM0416", "naar": "Gemeente:GM1980", "datum": "2022-01-01"},
-]
 PROVENANCE = ("source", "source_date", "import_id")
 
 
@@ -97,11 +83,10 @@ def main() -> int:
     files = [p for p in files if "twente" not in p.name]  # providers of Twente are not Kennemerland's
     out_dir: Path = args.out
     out_dir.mkdir(parents=True, exist_ok=True)
+    reference = sorted((REPO / "importers" / "reference").glob("*.jsonl"))
     with tempfile.TemporaryDirectory() as tmp:
-        extra = Path(tmp) / "dijk-en-waard.jsonl"
-        extra.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in DIJK_EN_WAARD) + "\n")
         store = EmbeddedStore(Path(tmp) / "graph.json")
-        run_import(store, [*files, extra])
+        run_import(store, [*files, *reference])
         keep = select(store)
         by_source: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
         for kind in sorted({k.kind for k in keep}):

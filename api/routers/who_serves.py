@@ -1,0 +1,103 @@
+"""GET /api/v1/who-serves: who serves this pupil.
+
+A question (school + home postcode + need) can identify a child, so the answer carries
+``Cache-Control: no-store`` and nothing of the question is logged or kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from api.deps import StoreDep
+from api.problems import Problem, problem_response
+from graph.queries.who_serves import QueryError, who_serves
+
+router = APIRouter(tags=["who serves"])
+
+
+class StepOut(BaseModel):
+    node: str | None = Field(default=None, examples=["PC4:2011"])
+    rel: str | None = Field(default=None, examples=["IN_WERKGEBIED"])
+    source: str = Field(examples=["Regeling regio-indeling SWV (BWBR0032324)"])
+    source_date: str = Field(examples=["2015-04-23"])
+
+
+class RoleOut(BaseModel):
+    role: str = Field(examples=["swv"])
+    id: str | None = Field(examples=["PO2704"])
+    name: str | None
+    rule: str
+    path: list[StepOut]
+    contact: list[dict[str, Any]]
+    extra: dict[str, Any]
+
+
+class ProviderOut(BaseModel):
+    id: str
+    name: str
+    contract: str
+    opdrachtgever: str = Field(description="the gemeente or jeugdregio that contracted it", examples=["JZ11"])
+    offers: list[dict[str, Any]]
+    distance_home_km: float | None
+    distance_school_km: float | None
+    path: list[StepOut]
+
+
+class AnswerOut(BaseModel):
+    school: str = Field(examples=["15UJ00"])
+    postcode: str = Field(examples=["2011AB"])
+    need: str = Field(examples=["ijw-45"])
+    date: str
+    enrolled_regular: bool
+    roles: list[RoleOut]
+    providers: list[ProviderOut]
+    warnings: list[str]
+
+
+@router.get(
+    "/who-serves",
+    response_model=AnswerOut,
+    summary="Who serves this pupil",
+    responses={
+        404: {"model": Problem, "description": "unknown school (with the closest matches) or postcode"},
+        422: {"model": Problem, "description": "a malformed school code or postcode"},
+    },
+)
+def get_who_serves(
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    school: Annotated[str, Query(description="BRIN + vestigingscode", examples=["15UJ00"])],
+    postcode: Annotated[str, Query(description="home postcode, PC6 or PC4", examples=["2011AB"])],
+    need: Annotated[
+        str, Query(description="iJw category (45) or education need (dyslexie)", examples=["45"])
+    ],
+    on: Annotated[date | None, Query(alias="date", description="reference date, default today")] = None,
+    enrolled: Annotated[
+        bool | None, Query(description="enrolled at a regular school; default: from the school's kind")
+    ] = None,
+) -> Any:
+    """Every role of the rules table (zorgplicht, swv, gemeente_jeugdhulp, toegang, jeugdregio,
+    leerplicht, rmc, ggd) with its rule and the path that proves it; contracted providers for
+    the need, nearest and shortest wait first; and warnings on grensverkeer and missing data."""
+    no_store = {"Cache-Control": "no-store"}
+    try:
+        answer = who_serves(store, school, postcode, need, on, enrolled)
+    except QueryError as exc:
+        suggestions = [{"field": exc.field, "reason": f"did you mean {s}?"} for s in exc.suggestions]
+        title = "Not found" if exc.status == 404 else "Invalid question"
+        return problem_response(
+            exc.status,
+            title,
+            str(exc),
+            request=request,
+            headers=no_store,
+            errors=suggestions or [{"field": exc.field, "reason": str(exc)}],
+        )
+    response.headers.update(no_store)
+    return dataclasses.asdict(answer)

@@ -1,0 +1,478 @@
+"""Who serves this pupil? School + home postcode + need → every responsible party, each with
+the rule behind it, the path in the graph that proves it, and where those facts came from.
+
+The rules are those of DOMAIN.md: the school's board has zorgplicht; extra support comes from
+the school's SWV (or, for a pupil not at a regular school, the SWV of the home address);
+youth care is paid and given access to by the home gemeente (woonplaatsbeginsel), through
+the wijkteam that serves the home address; care is bought by the home gemeente or its
+jeugdregio. Nothing of the question is stored or logged: it is answered and forgotten.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from graph import ids
+from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
+from graph.store import GraphStore
+
+
+class QueryError(ValueError):
+    """A question that cannot be answered as asked (unknown school, malformed postcode)."""
+
+    def __init__(self, field: str, message: str, status: int = 422, suggestions: list[str] | None = None):
+        self.field, self.status, self.suggestions = field, status, suggestions or []
+        super().__init__(message)
+
+
+@dataclass
+class Step:
+    """One node or relation on the path that proves an answer, with its source."""
+
+    node: str | None = None
+    rel: str | None = None
+    source: str = ""
+    source_date: str = ""
+
+
+@dataclass
+class Role:
+    role: str
+    id: str | None
+    name: str | None
+    rule: str
+    path: list[Step] = field(default_factory=list)
+    contact: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Provider:
+    id: str
+    name: str
+    contract: str
+    opdrachtgever: str
+    offers: list[dict[str, Any]]
+    distance_home_km: float | None
+    distance_school_km: float | None
+    path: list[Step]
+
+
+@dataclass
+class Answer:
+    school: str
+    postcode: str
+    need: str
+    date: str
+    enrolled_regular: bool
+    roles: list[Role]
+    providers: list[Provider]
+    warnings: list[str]
+
+
+SECTOR = {"BAO": "PO", "SBO": "PO", "SO": "PO", "SO/VSO": "PO", "VSO": "VO", "VO": "VO"}
+RULES = {
+    "zorgplicht": "Wet passend onderwijs: het bevoegd gezag van de school van inschrijving heeft zorgplicht",
+    "swv_school": "WPO/WVO: extra ondersteuning en TLV via het samenwerkingsverband van de school",
+    "swv_home": "Leerling niet op een reguliere school (thuiszitter, SO, nog niet ingeschreven): "
+    "het samenwerkingsverband van het woonadres",
+    "gemeente_jeugdhulp": "Jeugdwet, woonplaatsbeginsel: de woongemeente van het kind betaalt de jeugdhulp",
+    "toegang": "Beleid van de woongemeente: het wijkteam dat het woonadres bedient",
+    "toegang_central": "Geen wijkteam voor dit adres bekend: de centrale toegang van de woongemeente",
+    "jeugdregio": "Jeugdwet: gemeenten kopen jeugdhulp samen in per jeugdregio",
+    "leerplicht": "Leerplichtwet: de leerplichtambtenaar van de woongemeente",
+    "rmc": "RMC-wetgeving: de RMC-regio van de woongemeente",
+    "ggd": "Wet publieke gezondheid: de GGD-regio van de woongemeente",
+}
+
+
+def _step(record: NodeRecord | EdgeRecord) -> Step:
+    props = record.props
+    if isinstance(record, NodeRecord):
+        return Step(
+            node=str(record.key),
+            source=str(props.get("source", "")),
+            source_date=str(props.get("source_date", "")),
+        )
+    return Step(
+        rel=record.rel, source=str(props.get("source", "")), source_date=str(props.get("source_date", ""))
+    )
+
+
+def _name(n: NodeRecord | None) -> str | None:
+    return None if n is None else str(n.props.get("naam") or n.id)
+
+
+def need_id(need: str) -> str:
+    """``45`` → ``ijw-45``; ``dyslexie`` → ``onderwijs-dyslexie``; a full id stays."""
+    text = need.strip().lower()
+    if text.isdigit() and len(text) == 2:
+        return f"ijw-{text}"
+    if "-" in text and text.split("-", 1)[0] in ("ijw", "onderwijs", "eigen"):
+        return text
+    return f"onderwijs-{text}"
+
+
+def distance_km(a: NodeRecord | None, b: NodeRecord | None) -> float | None:
+    """Great-circle distance between two PC4 centroids, when both are known."""
+    if a is None or b is None or "lat" not in a.props or "lat" not in b.props:
+        return None
+    lat1, lon1, lat2, lon2 = (
+        math.radians(float(v)) for v in (a.props["lat"], a.props["lon"], b.props["lat"], b.props["lon"])
+    )
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return round(2 * 6371 * math.asin(math.sqrt(h)), 1)
+
+
+class _Graph:
+    """The few reads the question needs, over the store interface."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def node(self, kind: str, ident: str) -> NodeRecord | None:
+        return self.store.node(NodeKey(kind, ident))
+
+    def out(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
+        return [e for e in self.store.edges(rel=rel, src=key) if kind is None or e.dst.kind == kind]
+
+    def into(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
+        return [e for e in self.store.edges(rel=rel, dst=key) if kind is None or e.src.kind == kind]
+
+    def regions(self, gemeente: NodeKey, soort: str) -> list[NodeRecord]:
+        found = []
+        for e in self.out(gemeente, "HOORT_BIJ", "Regio"):
+            region = self.store.node(e.dst)
+            if region is not None and region.props.get("soort") == soort:
+                found.append(region)
+        return found
+
+    def contacts(self, key: NodeKey) -> list[dict[str, Any]]:
+        out = []
+        for e in self.out(key, "HEEFT_CONTACT"):
+            c = self.store.node(e.dst)
+            if c is not None:
+                out.append({k: v for k, v in c.props.items() if k not in PROVENANCE_KEYS})
+        return out
+
+
+def _valid_on(props: dict[str, Any], day: date) -> bool:
+    start, end = props.get("geldig_van"), props.get("geldig_tot")
+    return (not start or str(start) <= day.isoformat()) and (not end or day.isoformat() <= str(end))
+
+
+def who_serves(
+    store: GraphStore,
+    school: str,
+    postcode: str,
+    need: str,
+    on: date | None = None,
+    enrolled_regular: bool | None = None,
+) -> Answer:
+    g = _Graph(store)
+    day = on or date.today()
+    try:
+        school_id = ids.school_id(school)
+    except ids.IdentifierError as exc:
+        raise QueryError("school", f"{exc}") from None
+    try:
+        home = ids.postcode(postcode)
+    except ids.IdentifierError:
+        raise QueryError(
+            "postcode", f"postcode {postcode!r} is not valid: give a PC4 (2011) or a PC6 (2011AB)"
+        ) from None
+    need_key = need_id(need)
+    school_node = g.node("School", school_id)
+    if school_node is None:
+        raise QueryError("school", f"no school {school_id} is known", 404, _closest_schools(store, school_id))
+    soort = str(school_node.props.get("soort") or "")
+    regular = enrolled_regular if enrolled_regular is not None else soort in ("BAO", "VO")
+    sector = SECTOR.get(soort, "PO")
+    roles: list[Role] = []
+    warnings: list[str] = []
+
+    # zorgplicht: the board of the school
+    boards = g.into(school_node.key, "BESTUURT", "Schoolbestuur")
+    if boards:
+        board = store.node(boards[0].src)
+        roles.append(
+            Role(
+                "zorgplicht",
+                boards[0].src.id,
+                _name(board),
+                RULES["zorgplicht"],
+                [_step(school_node), _step(boards[0]), _step(board)] if board else [],
+                g.contacts(boards[0].src),
+            )
+        )
+    else:
+        roles.append(Role("zorgplicht", None, None, RULES["zorgplicht"]))
+        warnings.append(
+            "Het bevoegd gezag van deze school is niet bekend in de kaart (DUO-gegevens ontbreken)."
+        )
+
+    # where school and home lie
+    school_pc4 = [e for e in g.out(school_node.key, "LIGT_IN", "PC4")]
+    school_pc4_node = store.node(school_pc4[0].dst) if school_pc4 else None
+    school_gm = [e.dst for e in g.out(school_node.key, "LIGT_IN", "Gemeente")]
+    home_pc4_key = NodeKey("PC4", home[:4])
+    home_pc4 = store.node(home_pc4_key)
+    if home_pc4 is None:
+        raise QueryError("postcode", f"postcode {home[:4]} is not known in the kaart", 404)
+    home_gm_edges = g.out(home_pc4_key, "LIGT_IN", "Gemeente")
+    if len(home_gm_edges) > 1:
+        shares = ", ".join(f"{e.dst.id} ({e.props.get('aandeel', '?')})" for e in home_gm_edges)
+        warnings.append(
+            f"Postcode {home[:4]} ligt in meer gemeenten: {shares}. Geef de volledige postcode (PC6)."
+        )
+    home_gm_edge = home_gm_edges[0] if home_gm_edges else None
+    home_gm = store.node(home_gm_edge.dst) if home_gm_edge else None
+
+    # SWV: of the school (regular) or of the home address
+    swv_from = school_pc4_node if regular else home_pc4
+    swv_rule = RULES["swv_school"] if regular else RULES["swv_home"]
+    swvs = (
+        [e for e in g.out(swv_from.key, "IN_WERKGEBIED", "Swv") if e.dst.id.startswith(sector)]
+        if swv_from
+        else []
+    )
+    if swvs:
+        swv = store.node(swvs[0].dst)
+        path = ([_step(school_node), _step(school_pc4[0])] if regular else []) + [
+            _step(swv_from),
+            _step(swvs[0]),
+            _step(swv),
+        ]  # type: ignore[arg-type]
+        roles.append(Role("swv", swvs[0].dst.id, _name(swv), swv_rule, path, g.contacts(swvs[0].dst)))
+        if len(swvs) > 1:
+            warnings.append(
+                f"Postcode {swv_from.id} ligt in meer samenwerkingsverbanden: "  # type: ignore[union-attr]
+                + ", ".join(e.dst.id for e in swvs)
+            )
+    else:
+        roles.append(Role("swv", None, None, swv_rule))
+        warnings.append(
+            "Het samenwerkingsverband is niet te bepalen: de postcode ligt in geen bekende SWV-regio."
+        )
+
+    jeugdregio: list[NodeRecord] = []
+    if home_gm_edge is None:
+        # The PC4 is known but no source places it in a gemeente (a new postcode, say):
+        # answer what can be answered and say plainly what is missing.
+        for role in ("gemeente_jeugdhulp", "toegang", "jeugdregio", "rmc", "ggd", "leerplicht"):
+            roles.append(Role(role, None, None, RULES[role if role != "toegang" else "toegang_central"]))
+        warnings.append(
+            f"Voor postcode {home[:4]} noemt geen bron een gemeente: de gemeente, de toegang en de "
+            "gecontracteerde zorg zijn niet te bepalen. Vraag het na bij de gemeente van het woonadres."
+        )
+    else:
+        jeugdregio = _home_roles(g, home, home_pc4, home_gm_edge, home_gm, roles, warnings)
+        if school_gm and home_gm_edge.dst not in school_gm:
+            warnings.append(
+                f"Grensverkeer: de school ligt in {school_gm[0].id}, "
+                f"het kind woont in {home_gm_edge.dst.id}. De woongemeente betaalt de jeugdhulp; "
+                "contracten van de schoolgemeente gelden niet."
+            )
+    if regular and swvs and home_pc4 is not None:
+        home_swvs = {
+            e.dst.id for e in g.out(home_pc4_key, "IN_WERKGEBIED", "Swv") if e.dst.id.startswith(sector)
+        }
+        if home_swvs and swvs[0].dst.id not in home_swvs:
+            warnings.append(
+                f"Grensverkeer: het SWV van de school ({swvs[0].dst.id}) is niet dat van het woonadres "
+                f"({', '.join(sorted(home_swvs))}). Ondersteuning loopt via het SWV van de school."
+            )
+    if school_gm:
+        school_jr = {r.id for r in g.regions(school_gm[0], "jeugdregio")}
+        home_jr = {r.id for r in jeugdregio}
+        if school_jr and home_jr and not school_jr & home_jr:
+            warnings.append(
+                f"Grensverkeer: school en woonadres liggen in verschillende jeugdregio's "
+                f"({', '.join(sorted(school_jr))} en {', '.join(sorted(home_jr))}): "
+                "de ingekochte zorg van de jeugdregio van het woonadres geldt."
+            )
+
+    providers = (
+        _providers(g, need_key, day, home_gm_edge.dst, jeugdregio, home_pc4, school_pc4_node)
+        if home_gm_edge
+        else []
+    )
+    if store.node(NodeKey("Behoefte", need_key)) is None:
+        warnings.append(f"De hulpvraag {need_key} is niet bekend in de taxonomie van de kaart.")
+    return Answer(school_id, home, need_key, day.isoformat(), regular, roles, providers, warnings)
+
+
+def _home_roles(
+    g: _Graph,
+    home: str,
+    home_pc4: NodeRecord,
+    home_gm_edge: EdgeRecord,
+    home_gm: NodeRecord | None,
+    roles: list[Role],
+    warnings: list[str],
+) -> list[NodeRecord]:
+    """The roles that follow from the home gemeente; returns its jeugdregio(s)."""
+    roles.append(
+        Role(
+            "gemeente_jeugdhulp",
+            home_gm_edge.dst.id,
+            _name(home_gm),
+            RULES["gemeente_jeugdhulp"],
+            [_step(home_pc4), _step(home_gm_edge), _step(home_gm)] if home_gm else [],
+            g.contacts(home_gm_edge.dst),
+        )
+    )
+
+    roles.append(_toegang(g, home, home_pc4, home_gm_edge.dst, home_gm))
+    jeugdregio = g.regions(home_gm_edge.dst, "jeugdregio")
+    for soort_regio, role in (("jeugdregio", "jeugdregio"), ("rmc", "rmc"), ("ggd", "ggd")):
+        found = jeugdregio if soort_regio == "jeugdregio" else g.regions(home_gm_edge.dst, soort_regio)
+        if found:
+            roles.append(
+                Role(
+                    role,
+                    found[0].id,
+                    _name(found[0]),
+                    RULES[role],
+                    [_step(home_gm), _step(found[0])] if home_gm else [],
+                    g.contacts(found[0].key),
+                )
+            )
+        else:
+            roles.append(Role(role, None, None, RULES[role]))
+            warnings.append(
+                f"Geen {soort_regio} bekend voor {_name(home_gm)}: die gegevens ontbreken in de kaart."
+            )
+    roles.append(
+        Role(
+            "leerplicht",
+            home_gm_edge.dst.id,
+            _name(home_gm),
+            RULES["leerplicht"],
+            [_step(home_gm)] if home_gm else [],
+            g.contacts(home_gm_edge.dst),
+        )
+    )
+
+    return jeugdregio
+
+
+def _toegang(g: _Graph, home: str, home_pc4: NodeRecord, gm_key: NodeKey, gm: NodeRecord | None) -> Role:
+    """PC6 > buurt/wijk > PC4 > whole gemeente > central access."""
+    areas: list[tuple[str, NodeKey]] = []
+    if len(home) == 6:
+        pc6 = NodeKey("PC6", home)
+        areas.append(("PC6", pc6))
+        for e in g.out(pc6, "LIGT_IN", "Buurt"):
+            areas.append(("buurt", e.dst))
+            areas += [("wijk", w.dst) for w in g.out(e.dst, "LIGT_IN", "Wijk")]
+    areas += [("PC4", home_pc4.key), ("gemeente", gm_key)]
+    for level, area in areas:
+        teams = [e for e in g.into(area, "BEDIENT", "Wijkteam")]
+        teams = [e for e in teams if any(w.dst == gm_key for w in g.out(e.src, "WERKT_VOOR"))] or teams
+        if teams:
+            team = g.store.node(teams[0].src)
+            return Role(
+                "toegang",
+                teams[0].src.id,
+                _name(team),
+                f"{RULES['toegang']} (op {level})",
+                [Step(node=str(area)), _step(teams[0]), _step(team)] if team else [],
+                g.contacts(teams[0].src),
+                {"niveau": level},
+            )
+    return Role(
+        "toegang",
+        gm_key.id,
+        _name(gm),
+        RULES["toegang_central"],
+        [_step(gm)] if gm else [],
+        g.contacts(gm_key),
+        {"niveau": "centraal"},
+    )
+
+
+def _providers(
+    g: _Graph,
+    need: str,
+    day: date,
+    gm: NodeKey,
+    jeugdregio: list[NodeRecord],
+    home_pc4: NodeRecord | None,
+    school_pc4: NodeRecord | None,
+) -> list[Provider]:
+    found: dict[str, Provider] = {}
+    buyers = [gm] + [r.key for r in jeugdregio]
+    for buyer in buyers:
+        for c_edge in g.out(buyer, "OPDRACHTGEVER_VAN", "Contract"):
+            contract = g.store.node(c_edge.dst)
+            if contract is None or not _valid_on(dict(contract.props), day):
+                continue
+            needs = {e.dst.id for e in g.out(contract.key, "VOOR_BEHOEFTE")}
+            if need not in needs:
+                continue
+            for p_edge in g.out(contract.key, "GECONTRACTEERD", "Zorgaanbieder"):
+                if p_edge.dst.id in found:
+                    continue
+                provider = g.store.node(p_edge.dst)
+                offers, near_home, near_school = [], None, None
+                for b in g.out(p_edge.dst, "BIEDT", "Aanbod"):
+                    offer = g.store.node(b.dst)
+                    if offer is None or need not in {e.dst.id for e in g.out(b.dst, "VOOR_BEHOEFTE")}:
+                        continue
+                    places = []
+                    for loc_edge in g.out(b.dst, "OP_LOCATIE", "Locatie"):
+                        loc = g.store.node(loc_edge.dst)
+                        pc = str(loc.props.get("postcode", ""))[:4] if loc else ""
+                        pc_node = g.store.node(NodeKey("PC4", pc)) if pc else None
+                        dh, ds = distance_km(home_pc4, pc_node), distance_km(school_pc4, pc_node)
+                        near_home = (
+                            dh if near_home is None or (dh is not None and dh < near_home) else near_home
+                        )
+                        near_school = (
+                            ds
+                            if near_school is None or (ds is not None and ds < near_school)
+                            else near_school
+                        )
+                        places.append(
+                            {"locatie": loc_edge.dst.id, "postcode": pc, "km_thuis": dh, "km_school": ds}
+                        )
+                    offers.append(
+                        {
+                            "id": offer.id,
+                            "naam": offer.props.get("naam"),
+                            "wachttijd_weken": offer.props.get("wachttijd_weken"),
+                            "wachttijd_datum": offer.props.get("wachttijd_datum"),
+                            "wachttijd_bron": offer.props.get("wachttijd_bron"),
+                            "locaties": places,
+                        }
+                    )
+                found[p_edge.dst.id] = Provider(
+                    p_edge.dst.id,
+                    _name(provider) or p_edge.dst.id,
+                    contract.id,
+                    buyer.id,
+                    offers,
+                    near_home,
+                    near_school,
+                    [_step(c_edge), _step(contract), _step(p_edge)] + ([_step(provider)] if provider else []),
+                )
+
+    def rank(p: Provider) -> tuple[float, float]:
+        waits = [o["wachttijd_weken"] for o in p.offers if o["wachttijd_weken"] is not None]
+        return (
+            min(waits) if waits else 999.0,
+            p.distance_home_km if p.distance_home_km is not None else 999.0,
+        )
+
+    return sorted(found.values(), key=rank)
+
+
+def _closest_schools(store: GraphStore, school: str, n: int = 5) -> list[str]:
+    import difflib
+
+    ids_ = [s.id for s in store.nodes("School")]
+    return difflib.get_close_matches(school, ids_, n=n, cutoff=0.5)
