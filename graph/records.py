@@ -173,13 +173,22 @@ def _merge(
     """Combine two records of one key, as the store would. Facts may come from several
     files (a gemeente's name from one, its end date from another) but must not disagree."""
     clash = [
-        k for k, v in later.items() if k not in PROVENANCE_KEYS and k in earlier and not same(earlier[k], v)
+        k
+        for k, v in later.items()
+        if k not in PROVENANCE_KEYS
+        and k in earlier
+        and not same(earlier[k], v)
+        and not (isinstance(v, list) and isinstance(earlier[k], list))
     ]
     if clash:
         k = clash[0]
         raise ConflictError(f"{where}: {k} is {later[k]!r} here but {earlier[k]!r} earlier")
     merged = dict(later)
     merged.update(earlier)  # the first record's provenance stays with the facts it brought
+    for k, v in later.items():
+        if isinstance(v, list) and isinstance(earlier.get(k), list):
+            # Lists (aliases, specialisms) from several records are one list: their union.
+            merged[k] = sorted(set(earlier[k]) | set(v), key=lambda x: (str(type(x)), x))
     return merged
 
 

@@ -27,6 +27,15 @@ class ParsedFile:
     report: FileReport
     nodes: list[tuple[int, NodeRecord]] = field(default_factory=list)
     edges: list[tuple[int, EdgeRecord]] = field(default_factory=list)
+    _seen: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+
+    def unique(self, line: int, field_name: str, value: str) -> bool:
+        """False, with a problem naming both lines, when a key the file should hold once repeats."""
+        first = self._seen.setdefault((field_name, value), line)
+        if first != line:
+            self.problem(line, field_name, value, f"appears again: also on line {first}")
+            return False
+        return True
 
     def problem(
         self, line: int | None, field_name: str, value: object, reason: str, *, fatal: bool = True
@@ -71,7 +80,9 @@ def start_table(
     if missing:
         parsed.problem(1, ", ".join(missing), "", f"required column(s) missing: {', '.join(missing)}")
         return parsed, []
-    parsed.report.rows_read = len(table.rows)
+    for line, reason in table.damaged:
+        parsed.problem(line, "", "", reason)
+    parsed.report.rows_read = len(table.rows) + len(table.damaged)
     return parsed, table.rows
 
 

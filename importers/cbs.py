@@ -92,7 +92,10 @@ class Provincies:
             except ids.IdentifierError as exc:
                 parsed.problem(line, "gm_code", row["gm_code"], str(exc))
                 continue
-            parsed.add_relation(line, "LIGT_IN", NodeKey("Gemeente", gm), NodeKey("Provincie", code), prov)
+            if parsed.unique(line, "gm_code", gm):
+                parsed.add_relation(
+                    line, "LIGT_IN", NodeKey("Gemeente", gm), NodeKey("Provincie", code), prov
+                )
         return parsed
 
 
@@ -306,7 +309,15 @@ class Woonplaatsen:
                 parsed.problem(line, "gemeentecode", code, f"unresolved: {how}", fatal=False)
                 continue
             places[current].add(row["woonplaats"])
-            corop.setdefault(current, (region, line))
+            earlier = corop.setdefault(current, (region, line))
+            if earlier[0] != region:
+                parsed.problem(
+                    line,
+                    "corop-gebiedcode",
+                    region,
+                    f"{current} lies in {earlier[0]} on line {earlier[1]}: a gemeente lies in one COROP",
+                )
+                continue
             regions.setdefault(region, (row["corop-gebied"], line))
         for region, (naam, line) in sorted(regions.items()):
             parsed.add_entity(line, "Regio", {"id": region, "soort": "corop", "naam": naam}, prov)

@@ -38,15 +38,21 @@ def combine_soort(soorten: set[str]) -> str:
 
 
 class _Schools:
-    """What is known of each school before this file (store, earlier files of the run), so
-    that the first source to give a fact keeps it and a later, different value is not a
-    conflict: a different name becomes an alias, a different address or kind is dropped
-    (the DUO files are a month apart; a school that moved keeps its first address)."""
+    """What is known of each school before this file (store, earlier files of the run).
+
+    The DUO location file (geo) is the authority for a school's name, kind and address: its
+    values replace others, whatever the order of import. Other files fill in what is not
+    known yet; a name that differs becomes an alias (``namen``, for search), and a differing
+    kind or address is left out and counted in a note, so importing in any order converges
+    to the same graph.
+    """
 
     CLAIMED = ("naam", "soort", "postcode")
 
     def __init__(self, context: Context | None) -> None:
         self.known: dict[str, dict[str, str]] = {}
+        self.aliases: dict[str, set[str]] = {}
+        self.dropped = 0
         if context is None:
             return
         records = list(context.stored("School"))
@@ -55,21 +61,44 @@ class _Schools:
             facts = self.known.setdefault(rec.id, {})
             for prop in self.CLAIMED:
                 if rec.props.get(prop):
-                    facts.setdefault(prop, str(rec.props[prop]))
+                    facts[prop] = str(rec.props[prop])
+            names = rec.props.get("namen")
+            if isinstance(names, list):
+                self.aliases.setdefault(rec.id, set()).update(str(n) for n in names)
 
-    def claim(self, school: str, **facts: str) -> dict[str, Any]:
-        """The facts this source may write: those not known yet, or known with the same value."""
+    def claim(self, school: str, *, authoritative: bool = False, **facts: str) -> dict[str, Any]:
+        """The facts this source may write, plus every alias known so far."""
         known = self.known.setdefault(school, {})
+        aliases = self.aliases.setdefault(school, set())
         out: dict[str, Any] = {}
         for prop, value in facts.items():
             if not value:
                 continue
-            have = known.setdefault(prop, value)
-            if have == value:
+            have = known.get(prop)
+            if have is None or have == value or authoritative:
+                known[prop] = value
                 out[prop] = value
+                if prop == "naam" and have and have != value:
+                    aliases.add(have)
             elif prop == "naam":
-                out["namen"] = [value]
+                aliases.add(value)
+            else:
+                self.dropped += 1
+        names = aliases - {known.get("naam", "")}
+        if names:
+            out["namen"] = sorted(names)
         return out
+
+    def note(self, parsed: ParsedFile, source: str) -> None:
+        if self.dropped:
+            parsed.problem(
+                None,
+                "",
+                "",
+                f"{self.dropped} kinds or addresses differ from {source}: "
+                "the location file's values are kept",
+                fatal=False,
+            )
 
 
 def _school_id(parsed: ParsedFile, line: int, brin: str, vestiging: str, field: str) -> str | None:
@@ -141,6 +170,7 @@ class Vestigingen:
                 "onderwijstype": types,
                 **schools.claim(
                     school,
+                    authoritative=True,
                     naam=str(props.get("naam") or "").strip() or school,
                     soort=combine_soort({GEO_SOORT.get(t, "VO") for t in types}),
                     postcode=str(props.get("postcode") or "").replace(" ", "").upper(),
@@ -231,9 +261,10 @@ class PoBevoegdGezag:
                     postcode=row.get("postcode_vestiging", "").replace(" ", "").upper(),
                 ),
             }
-            variants = sorted(set(names) - {names[0]})
+            variants = set(names) - {names[0], data.get("naam", "")}
             if variants:
-                data["namen"] = sorted(set(data.get("namen", [])) | set(variants))
+                schools.aliases.setdefault(school, set()).update(variants)
+                data["namen"] = sorted(set(data.get("namen", [])) | variants)
             key = parsed.add_entity(line, "School", data, prov)
             if key is None:
                 continue
@@ -254,6 +285,7 @@ class PoBevoegdGezag:
                 parsed.add_relation(line, "LIGT_IN", key, NodeKey("Gemeente", resolved), prov)
             if data.get("postcode"):
                 _place(parsed, line, key, data["postcode"], prov)
+        schools.note(parsed, "the DUO location file")
         return parsed
 
 
@@ -310,7 +342,7 @@ class LeerlingenPostcode:
                 value = row[col]
                 if value == "<5":
                     low, high = low + 1, high + 4
-                elif value.isdigit():
+                elif value.isascii() and value.isdigit():
                     low, high = low + int(value), high + int(value)
                 elif value:
                     parsed.problem(line, col, value, "not a count or '<5'")
@@ -334,6 +366,9 @@ class LeerlingenPostcode:
         made_pc4: set[str] = set()
         for (school, pc), (low, high) in flows.items():
             line = first_line[(school, pc)]
+            if low >= 1 and high <= 4:
+                # A total under 5, however it came about, is shown as DUO shows it: 1-4.
+                low, high = 1, 4
             if pc not in made_pc4:
                 if parsed.add_entity(line, "PC4", {"id": pc}, prov) is None:
                     continue

@@ -103,7 +103,7 @@ def _header(
         return None
     try:
         return Provenance(
-            source=row.get("source", ""), source_date=str(row.get("source_date", "")), import_id=import_id
+            source=row.get("source") or "", source_date=str(row.get("source_date") or ""), import_id=import_id
         )
     except ValidationError as exc:
         report.problems.extend(problems_from_validation(exc, name, lineno))

@@ -35,10 +35,12 @@ class CbsPostcodes:
             if code.isdigit() and len(code) in (2, 3):
                 aggregates += 1
                 continue
+            if not parsed.unique(line, "postcode", code):
+                continue
             data: dict[str, object] = {"id": code}
             if row.get("plaats"):
                 data["plaats"] = row["plaats"]
-            if row.get("inwoners", "").isdigit():
+            if row.get("inwoners", "").isascii() and row.get("inwoners", "").isdigit():
                 data["inwoners"] = int(row["inwoners"])
             key = parsed.add_entity(line, "PC4", data, prov)
             if key is None:

@@ -7,6 +7,7 @@ without it any problem means nothing is applied and :class:`ImportFailed` is rai
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,11 +15,13 @@ from pathlib import Path
 from graph.records import Batch, SchemaError
 from graph.store import GraphStore, MissingNodes
 from importers import cbs, duo, hsds, native, postcodes, swv, twente, wijkteams, zorg
-from importers.base import Context
+from importers.base import Context, ParsedFile
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
 
 #: Formats in the order they are tried, and in which files of one run are parsed:
 #: reference tables first, so that later files can be resolved against them.
+log = logging.getLogger("sociale_kaart.import")
+
 FORMATS = [
     native,
     cbs.Gemeenten,
@@ -54,9 +57,9 @@ def run_import(
     store: GraphStore, paths: list[Path], *, skip_invalid: bool = False, import_id: str | None = None
 ) -> ImportReport:
     report = ImportReport(import_id or new_import_id())
-    batch = Batch()
     context = Context(store)
     files = _expand(paths)
+    parsed_files: list[ParsedFile] = []
     for path, fmt in sorted(((p, _format_of(p)) for p in files), key=_parse_order):
         if fmt is None:
             report.files.append(FileReport(file=str(path)))
@@ -69,36 +72,47 @@ def run_import(
                 reason = "not a format this version reads: passed over (it was in a folder given whole)"
             report.files[-1].problems.append(Problem(str(path), None, "", "", reason, fatal=not passed_over))
             continue
-        parsed = fmt.parse(path, report.import_id, context)
+        try:
+            parsed = fmt.parse(path, report.import_id, context)
+        except Exception as exc:
+            log.exception("reading %s failed", path)
+            parsed = ParsedFile(FileReport(file=str(path), format=fmt.NAME))
+            parsed.problem(None, "", "", f"the file could not be read ({type(exc).__name__}: {exc})")
         context.parsed.append(parsed)
+        parsed_files.append(parsed)
         report.files.append(parsed.report)
-        for lineno, node in parsed.nodes:
-            _add(batch.add_node, node, lineno, parsed.report)
-        for lineno, edge in parsed.edges:
-            _add(batch.add_edge, edge, lineno, parsed.report)
 
-    if any(p.fatal for p in report.problems) and not skip_invalid:
-        raise ImportFailed(report)
-
+    # A line of a file is one unit: if any record of it is refused, all of it is, so that
+    # --skip-invalid never stores half a team, an offer without its provider, and so on.
+    bad: set[tuple[str, int | None]] = {(p.file, p.line) for p in report.problems if p.fatal}
     while True:
+        batch, clashes = _build(parsed_files, bad)
+        if clashes:
+            bad |= clashes
+            continue
+        if any(p.fatal for p in report.problems) and not skip_invalid:
+            raise ImportFailed(report)
         try:
             result = store.apply(batch)
             break
         except MissingNodes as exc:
+            before = len(bad)
             for edge_key, node_key in exc.missing:
-                batch.edges.pop(edge_key, None)
-                for f in report.files:
-                    if edge_key in f.origins:
-                        f.problems.append(
+                for f in parsed_files:
+                    line = f.report.origins.get(edge_key)
+                    if line is not None and (f.report.file, line) not in bad:
+                        side = "naar" if node_key == edge_key.dst else "van"
+                        f.report.problems.append(
                             Problem(
-                                f.file,
-                                f.origins[edge_key],
-                                "naar" if node_key == edge_key.dst else "van",
+                                f.report.file,
+                                line,
+                                side,
                                 str(node_key),
                                 "no such node in this import or in the store",
                             )
                         )
-            if not skip_invalid:
+                        bad.add((f.report.file, line))
+            if not skip_invalid or len(bad) == before:
                 raise ImportFailed(report) from exc
 
     counted: set[object] = set()
@@ -114,15 +128,30 @@ def run_import(
     return report
 
 
-def _add(add, record, lineno: int, file_report: FileReport) -> None:  # type: ignore[no-untyped-def]
-    try:
-        add(record)
-    except SchemaError as exc:
-        earlier = file_report.origins.get(record.key)
-        also = f" (line {earlier})" if earlier is not None else ""
-        file_report.problems.append(Problem(file_report.file, lineno, "", "", f"{exc}{also}"))
-        return
-    file_report.origins.setdefault(record.key, lineno)
+def _build(
+    parsed_files: list[ParsedFile], bad: set[tuple[str, int | None]]
+) -> tuple[Batch, set[tuple[str, int | None]]]:
+    """One batch of every record whose line is not refused; new clashes come back as lines."""
+    batch = Batch()
+    clashes: set[tuple[str, int | None]] = set()
+    for parsed in parsed_files:
+        report = parsed.report
+        report.origins.clear()
+        records = [(line, batch.add_node, n) for line, n in parsed.nodes]
+        records += [(line, batch.add_edge, e) for line, e in parsed.edges]
+        for line, add, record in records:
+            if (report.file, line) in bad:
+                continue
+            try:
+                add(record)
+            except SchemaError as exc:
+                earlier = report.origins.get(record.key)
+                also = f" (line {earlier})" if earlier is not None else ""
+                report.problems.append(Problem(report.file, line, "", str(record.key), f"{exc}{also}"))
+                clashes.add((report.file, line))
+                continue
+            report.origins.setdefault(record.key, line)
+    return batch, clashes
 
 
 def _expand(paths: list[Path]) -> dict[Path, bool]:
@@ -140,7 +169,13 @@ def _expand(paths: list[Path]) -> dict[Path, bool]:
 def _format_of(path: Path):  # type: ignore[no-untyped-def]
     if not path.is_file():
         return None
-    return next((fmt for fmt in FORMATS if fmt.sniff(path)), None)
+    for fmt in FORMATS:
+        try:
+            if fmt.sniff(path):
+                return fmt
+        except Exception:
+            log.warning("%s: %s could not look at it", path, fmt.NAME)
+    return None
 
 
 def _parse_order(item: tuple[Path, object]) -> int:

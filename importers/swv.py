@@ -35,6 +35,8 @@ class SwvPc4:
         )
         made: set[str] = set()
         for line, row in rows:
+            if not parsed.unique(line, "pc4", row["pc4"]):
+                continue
             pc4 = parsed.add_entity(line, "PC4", {"id": row["pc4"]}, prov)
             if pc4 is None:
                 continue

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
-ENCODINGS = ("utf-8-sig", "cp1252")
 
 
 @dataclass
@@ -22,15 +20,35 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]
     delimiter: str
     encoding: str
+    #: (line, reason) for rows that cannot be read as they are: more values than columns,
+    #: bytes that are not text in the file's encoding
+    damaged: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
-    for enc in ENCODINGS:
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
+def _decode(raw: bytes) -> tuple[str, str, list[int]]:
+    """The text, its encoding, and the lines whose bytes do not fit it.
+
+    A file that is UTF-8 but for a stray byte stays UTF-8 (its other accents are right) and
+    the line with the stray byte is reported; only a file with no UTF-8 at all is read as
+    Windows-1252, the encoding of CBS's older tables.
+    """
+    try:
+        return raw.decode("utf-8-sig"), "utf-8-sig", []
+    except UnicodeDecodeError:
+        pass
+    lines = raw.split(b"\n")
+    bad, utf8_lines = [], 0
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
             continue
-    return raw.decode("latin-1"), "latin-1"
+        try:
+            line.decode("utf-8")
+            utf8_lines += 1
+        except UnicodeDecodeError:
+            bad.append(number)
+    if utf8_lines:
+        return raw.decode("utf-8-sig", errors="replace"), "utf-8-sig", bad
+    return raw.decode("cp1252", errors="replace"), "cp1252", []
 
 
 def _delimiter(first_line: str) -> str:
@@ -47,7 +65,7 @@ def header_of(path: Path) -> list[str] | None:
         return None
     if b"\0" in head:
         return None
-    text, _ = _decode(head)
+    text, _, _ = _decode(head.rsplit(b"\n", 1)[0] if b"\n" in head else head)
     first = text.splitlines()[0] if text else ""
     if not first:
         return None
@@ -56,21 +74,33 @@ def header_of(path: Path) -> list[str] | None:
 
 
 def read_table(path: Path) -> Table:
-    text, encoding = _decode(path.read_bytes())
+    text, encoding, bad_lines = _decode(path.read_bytes())
     first = text.splitlines()[0] if text else ""
     delimiter = _delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns: list[str] = []
-    rows: list[tuple[int, dict[str, str]]] = []
+    table = Table([], [], delimiter, encoding, [(n, f"not valid {encoding} text") for n in bad_lines])
+    end_of_previous = 0
     for row in reader:
-        if not columns:
-            columns = [c.strip().lower() for c in row]
+        start = end_of_previous + 1  # a quoted field may span lines: report where the row begins
+        end_of_previous = reader.line_num
+        if not table.columns:
+            table.columns = [c.strip().lower() for c in row]
             continue
         if not any(cell.strip() for cell in row):
             continue
-        values = {col: (row[i].strip() if i < len(row) else "") for i, col in enumerate(columns)}
-        rows.append((reader.line_num, values))
-    return Table(columns, rows, delimiter, encoding)
+        extra = [cell for cell in row[len(table.columns) :] if cell.strip()]
+        if extra:
+            table.damaged.append(
+                (
+                    start,
+                    f"{len(row)} values for {len(table.columns)} columns "
+                    "(a separator inside a value? quote it)",
+                )
+            )
+            continue
+        values = {col: (row[i].strip() if i < len(row) else "") for i, col in enumerate(table.columns)}
+        table.rows.append((start, values))
+    return table
 
 
 def missing_columns(columns: list[str], required: tuple[str, ...]) -> list[str]:

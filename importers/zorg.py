@@ -365,12 +365,17 @@ class Contracten(_Rows):
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed, rows, prov = cls._start(path, import_id)
         names: dict[str, str] = {}
-        if context is not None and any(not _is_code(r.get("opdrachtgever", "")) for _, r in rows):
+        if context is not None:
+            # Gemeente names, and old gemeente codes through herindelingen, to today's code.
             resolver = context.gemeenten()
-            names = {r["opdrachtgever"]: r["opdrachtgever"] for _, r in rows}
-            for text in list(names):
-                code, _how = resolver.by_name(text)
-                names[text] = code or ""
+            for _, r in rows:
+                for text in _clients(r):
+                    value = text.strip()
+                    if re.fullmatch(r"(?i)gm\d{4}", value):
+                        code = ids.gemeente_code(value)
+                        names[value] = resolver.by_code(code)[0] or (code if not resolver.current else "")
+                    elif not _is_code(value):
+                        names[value] = resolver.by_name(value)[0] or ""
         for line, row in rows:
             if cls._filled(parsed, line, row):
                 cls._row(parsed, line, row, prov, names)
@@ -419,7 +424,10 @@ def _is_code(text: str) -> bool:
 def _client(parsed: ParsedFile, line: int, text: str, names: dict[str, str]) -> NodeKey | None:
     value = text.strip()
     if re.fullmatch(r"(?i)gm\d{4}", value):
-        return NodeKey("Gemeente", ids.gemeente_code(value))
+        if value in names and not names[value]:
+            parsed.problem(line, "opdrachtgever", value, "not a gemeente of today, nor merged into one")
+            return None
+        return NodeKey("Gemeente", names.get(value) or ids.gemeente_code(value))
     if _is_code(value):
         return NodeKey("Regio", ids.regio_code(value))
     if names.get(value):

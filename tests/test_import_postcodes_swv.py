@@ -109,3 +109,36 @@ def test_real_postcodes_and_swv_regions(store: GraphStore) -> None:
     haarlem = store.edges(rel="LIGT_IN", dst=NodeKey("Gemeente", "GM0392"))
     assert {e.src.id for e in haarlem if e.src.kind == "PC4"} >= {"2011", "2012", "2031"}
     assert not run_import(store, files).changed
+
+
+def test_damaged_rows_are_problems_with_the_line_they_start_on(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "pc4.csv"
+    path.write_text('postcode,lat,lon\n2011,52.38,4.63\n"20\n12",52.37,4.63\n2013,52,5,4,9\n')
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [path])
+    by_line = {p.line: p.reason for p in err.value.report.problems}
+    assert 3 in by_line  # the quoted value spans lines 3-4; the row starts on 3
+    assert "5 values for 3 columns" in by_line[5]
+
+
+def test_one_stray_byte_does_not_turn_a_utf8_file_into_cp1252(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "gm.csv"
+    path.write_bytes(
+        "gm_code,gm_naam,jaar\nGM1900,Súdwest-Fryslân,2025\n".encode() + b"GM0392,Haarl\xe9m,2025\n"
+    )
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [path])
+    [problem] = err.value.report.problems
+    assert problem.line == 3 and "utf-8" in problem.reason
+    run_import(store, [path], skip_invalid=True)
+    node = store.node(NodeKey("Gemeente", "GM1900"))
+    assert node is not None and node.props["naam"] == "Súdwest-Fryslân"
+
+
+def test_a_key_twice_in_one_table_is_a_problem(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "swv.csv"
+    path.write_text("pc4,po_swv,vo_swv\n2011,PO2704,VO2705\n2012,PO2704,VO2705\n2011,PO2710,VO2709\n")
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [path])
+    [problem] = err.value.report.problems
+    assert problem.line == 4 and "also on line 2" in problem.reason

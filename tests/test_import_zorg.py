@@ -267,3 +267,35 @@ def test_sniffing_tells_the_formats_apart(tmp_path: Path) -> None:
     assert zorg.Aanbod.sniff(aanbod) and not zorg.Contracten.sniff(aanbod)
     assert zorg.Contracten.sniff(contracten) and not zorg.Aanbod.sniff(contracten)
     assert zorg.Aanbod.sniff(without_name)  # recognised, so the missing columns can be named
+
+
+def test_skip_invalid_never_stores_half_a_row(store: GraphStore, tmp_path: Path) -> None:
+    """A row is one unit: a bad KvK number refuses the offer of that row too."""
+    path = tmp_path / "aanbod.csv"
+    path.write_text(
+        "aanbieder_id,aanbieder_naam,kvk,aanbod_id,aanbod_naam\n"
+        "p1,Goed (fictief),12345678,a1,Aanbod een (fictief)\n"
+        "p2,Fout (fictief),1234,a2,Aanbod twee (fictief)\n"
+    )
+    report = run_import(store, [path], skip_invalid=True)
+    assert report.applied and [p.line for p in report.problems if p.fatal] == [3]
+    assert store.node(NodeKey("Aanbod", "a1")) is not None
+    assert store.node(NodeKey("Aanbod", "a2")) is None and store.node(NodeKey("Zorgaanbieder", "p2")) is None
+
+
+def test_contract_with_an_old_gemeente_code_goes_to_its_successor(store: GraphStore, tmp_path: Path) -> None:
+    gm = tmp_path / "gemeenten.csv"
+    gm.write_text("gm_code,gm_naam,jaar\nGM0394,Haarlemmermeer,2025\n")
+    her = tmp_path / "herindelingen.csv"
+    her.write_text("Bestaan tot;Eindjaar;Oude;Nieuwe\n1-1-2019;2019;GM0393;GM0394\n")
+    aanbod = tmp_path / "aanbod.csv"
+    aanbod.write_text("aanbieder_id,aanbieder_naam,aanbod_id,aanbod_naam\np1,P (fictief),a1,A (fictief)\n")
+    contract = tmp_path / "contracten.csv"
+    contract.write_text(
+        "contract_id,opdrachtgever,aanbieder_id,geldig_van\nc1,GM0393,p1,2025-01-01\nc2,GM0999,p1,2025-01-01\n"
+    )
+    report = run_import(store, [gm, her, aanbod, contract], skip_invalid=True)
+    [edge] = store.edges(rel="OPDRACHTGEVER_VAN")
+    assert edge.src == NodeKey("Gemeente", "GM0394") and edge.dst == NodeKey("Contract", "c1")
+    assert [p.line for p in report.problems if p.fatal] == [3]
+    assert store.node(NodeKey("Contract", "c2")) is None  # the whole row is refused
