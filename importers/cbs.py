@@ -262,7 +262,15 @@ class Gebieden:
             parsed.problem(
                 None, "reg", old, "gemeente of 2016 not found now (merged after 2017?)", fatal=False
             )
+        soort_count: dict[tuple[str, str], int] = defaultdict(int)
+        for current, region in per_current:
+            soort_count[(current, regions[region])] += 1
         for (current, region), olds in sorted(per_current.items()):
+            # Partial: today's gemeente is in this region only through a gemeente it absorbed,
+            # while it was (or another part of it was) in another region of the same soort.
+            deels = current not in olds and (
+                current in gemeenten or soort_count[(current, regions[region])] > 1
+            )
             parsed.add_relation(
                 gemeenten.index(olds[0]) + 1,  # the 'line': position of the gemeente in the table
                 "HOORT_BIJ",
@@ -271,6 +279,7 @@ class Gebieden:
                 prov,
                 peiljaar=2016,
                 gemeenten_2016=sorted(olds),
+                deels=deels,
             )
         return parsed
 

@@ -48,6 +48,7 @@ def test_gebieden_2016_mapped_to_todays_gemeenten(store: GraphStore, tmp_path: P
     # Haarlemmermeer took in GM0393 (JZ11) and was in JZ12 itself: both show, with the reason
     assert meer["Regio:JZ11"]["gemeenten_2016"] == ["GM0393"]
     assert meer["Regio:JZ12"]["gemeenten_2016"] == ["GM0394"]
+    assert meer["Regio:JZ11"]["deels"] is True and meer["Regio:JZ12"]["deels"] is False
     assert store.node(NodeKey("Regio", "JZ11")).props["soort"] == "jeugdregio"  # type: ignore[union-attr]
 
 

@@ -143,8 +143,10 @@ class _Graph:
         return [e for e in self.store.edges(rel=rel, dst=key) if kind is None or e.src.kind == kind]
 
     def regions(self, gemeente: NodeKey, soort: str) -> list[NodeRecord]:
+        """Regions of a soort the gemeente belongs to; whole memberships before partial ones
+        (a part absorbed from a gemeente of another region)."""
         found = []
-        for e in self.out(gemeente, "HOORT_BIJ", "Regio"):
+        for e in sorted(self.out(gemeente, "HOORT_BIJ", "Regio"), key=lambda e: bool(e.props.get("deels"))):
             region = self.store.node(e.dst)
             if region is not None and region.props.get("soort") == soort:
                 found.append(region)

@@ -1,0 +1,96 @@
+"""Overlap of regions: two regions side by side, or every region of a type that overlaps one."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from api.deps import StoreDep
+from api.problems import Problem, problem_response
+from graph.queries.overlap import RegionError, overlap, overlapping
+
+router = APIRouter(tags=["overlap"])
+
+REGION_HELP = (
+    "a code: SWV (PO2704), gemeente (GM0392), provincie (PV27), other CBS region (JZ11) or wijkteam:<id>"
+)
+
+
+class OverlapOut(BaseModel):
+    a: str = Field(examples=["Swv:PO2704"])
+    b: str = Field(examples=["Regio:JZ11"])
+    shared_pc4: list[str]
+    shared_gemeenten: list[str] = Field(examples=[["GM0377", "GM0392", "GM0397", "GM0473"]])
+    pc4_a: int
+    pc4_b: int
+    gemeenten_a: int
+    gemeenten_b: int
+    jaccard_pc4: float = Field(examples=[0.8919])
+    jaccard_gemeenten: float
+    inwoners_shared: int | None
+    share_of_a_inwoners: float | None = Field(description="share of A's inwoners living in the overlap")
+    share_of_b_inwoners: float | None
+
+
+class OverlapPage(BaseModel):
+    items: list[OverlapOut]
+    page: int
+    size: int
+    total: int
+
+
+def _problem(request: Request, exc: RegionError) -> Any:
+    title = "Not found" if exc.status == 404 else "Invalid region"
+    return problem_response(exc.status, title, str(exc), request=request)
+
+
+@router.get(
+    "/overlap",
+    response_model=OverlapOut,
+    summary="Overlap of two regions",
+    responses={404: {"model": Problem}, 422: {"model": Problem}},
+)
+def get_overlap(
+    request: Request,
+    store: StoreDep,
+    a: Annotated[str, Query(description=REGION_HELP, examples=["PO2704"])],
+    b: Annotated[str, Query(description=REGION_HELP, examples=["JZ11"])],
+) -> Any:
+    """Shared PC4 areas and gemeenten, their counts, the share of inwoners (where CBS gives
+    inwoners per PC4) and the Jaccard index of both."""
+    try:
+        return dataclasses.asdict(overlap(store, a, b))
+    except RegionError as exc:
+        return _problem(request, exc)
+
+
+@router.get(
+    "/overlap/{region}",
+    response_model=OverlapPage,
+    summary="All regions of a type that overlap one",
+    responses={404: {"model": Problem}, 422: {"model": Problem}},
+)
+def get_overlapping(
+    request: Request,
+    store: StoreDep,
+    region: str,
+    type: Annotated[
+        str,
+        Query(
+            description="swv, gemeente, provincie, wijkteam or a regio soort (jeugdregio, ggd …)",
+            examples=["jeugdregio"],
+        ),
+    ],
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Any:
+    """Sorted by the number of shared PC4 areas, most first."""
+    try:
+        found = overlapping(store, region, type.strip().lower())
+    except RegionError as exc:
+        return _problem(request, exc)
+    items = [dataclasses.asdict(o) for o in found[(page - 1) * size : page * size]]
+    return {"items": items, "page": page, "size": size, "total": len(found)}
