@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from api import problems
-from api.routers import health, imports, overlap, who_serves
+from api.routers import health, imports, mismatch, overlap, who_serves
 from graph.config import StoreTarget
 from graph.store import GraphStore
 
@@ -47,6 +47,7 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
     app.include_router(imports.router, prefix="/api/v1")
     app.include_router(who_serves.router, prefix="/api/v1")
     app.include_router(overlap.router, prefix="/api/v1")
+    app.include_router(mismatch.router, prefix="/api/v1")
 
     @app.middleware("http")
     async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
