@@ -29,23 +29,8 @@ sys.path.insert(0, str(REPO))
 
 from graph.embedded import EmbeddedStore  # noqa: E402
 from graph.records import NodeKey  # noqa: E402
+from importers.demo_region import KENNEMERLAND  # noqa: E402
 from importers.run import run_import  # noqa: E402
-
-KENNEMERLAND = [
-    "GM0361",
-    "GM0373",
-    "GM0375",
-    "GM0377",
-    "GM0383",
-    "GM1980",
-    "GM0392",
-    "GM0396",
-    "GM0397",
-    "GM0399",
-    "GM0450",
-    "GM0453",
-    "GM0473",
-]
 
 PROVENANCE = ("source", "source_date", "import_id")
 

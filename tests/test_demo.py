@@ -13,26 +13,11 @@ import pytest
 from api.cli import demo_files
 from graph.records import NodeKey
 from graph.store import GraphStore
+from importers.demo_region import KENNEMERLAND
 from importers.run import run_import
 
 from .conftest import REPO, SHARED_DATA
 from .test_import_cbs import needs_shared
-
-KENNEMERLAND = [
-    "GM0361",
-    "GM0373",
-    "GM0375",
-    "GM0377",
-    "GM0383",
-    "GM1980",
-    "GM0392",
-    "GM0396",
-    "GM0397",
-    "GM0399",
-    "GM0450",
-    "GM0453",
-    "GM0473",
-]
 
 
 def test_demo_loads_without_any_problem_and_again_changes_nothing(store: GraphStore) -> None:
