@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from api import problems
-from api.routers import health, imports, mismatch, overlap, who_serves
+from api.routers import health, imports, mismatch, overlap, pages, search, who_serves
+from api.routers import network as network_pictures
 from graph.config import StoreTarget
 from graph.store import GraphStore
 
@@ -48,6 +49,9 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
     app.include_router(who_serves.router, prefix="/api/v1")
     app.include_router(overlap.router, prefix="/api/v1")
     app.include_router(mismatch.router, prefix="/api/v1")
+    app.include_router(network_pictures.router, prefix="/api/v1")
+    app.include_router(search.router, prefix="/api/v1")
+    app.include_router(pages.router)  # web pages (/, /school, /swv, /beleid) and /api/v1/map
 
     @app.middleware("http")
     async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

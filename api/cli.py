@@ -12,6 +12,7 @@ import argparse
 import json
 import logging
 import sys
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from importers.report import ImportFailed
 from importers.run import run_import
 
 EXIT_IMPORT_FAILED = 1
+EXIT_USAGE = 2
 EXIT_STORE_UNAVAILABLE = 3
 
 
@@ -74,7 +76,64 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="counts per node kind and relation")
     _store_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    _export_parser(sub.add_parser("export", help="write a network picture as HTML (self-contained) or JSON"))
     return ap
+
+
+def _export_parser(export: argparse.ArgumentParser) -> None:
+    """``export {who-serves,swv,overlap,mismatch} … --out FILE.html|FILE.json``."""
+    pictures = export.add_subparsers(dest="picture", required=True)
+
+    def picture(name: str, help: str) -> argparse.ArgumentParser:
+        p = pictures.add_parser(name, help=help)
+        _store_option(p)
+        p.add_argument("--out", type=Path, required=True, metavar="FILE", help="FILE.html or FILE.json")
+        return p
+
+    p = picture("who-serves", help="who serves this pupil (the postcode is drawn as PC4 only)")
+    p.add_argument("--school", required=True, help="BRIN + vestigingscode, e.g. 15UJ00")
+    p.add_argument("--postcode", required=True, help="home postcode, PC6 or PC4")
+    p.add_argument("--need", required=True, help="iJw category (45) or education need (dyslexie)")
+    p.add_argument("--date", type=date.fromisoformat, help="reference date YYYY-MM-DD (default today)")
+    p.add_argument(
+        "--enrolled",
+        action=argparse.BooleanOptionalAction,
+        help="enrolled at a regular school (default: from the school's kind)",
+    )
+    p = picture("swv", help="an SWV with its gemeenten, jeugdregio's, wijkteams, besturen and schools")
+    p.add_argument("swv", metavar="SWV", help="SWV code, e.g. PO2704")
+    p = picture("overlap", help="two regions and the gemeenten they share")
+    p.add_argument("a", metavar="A", help="region code: PO2704, GM0392, JZ11, PV27 or wijkteam:<id>")
+    p.add_argument("b", metavar="B", help="region code")
+    picture("mismatch", help="all SWVs and the jeugdregio's they lie in")
+
+
+def cmd_export(store: GraphStore, args: argparse.Namespace) -> int:
+    from graph.queries.overlap import RegionError
+    from graph.queries.who_serves import QueryError, who_serves
+    from viz.export import network_format, write_network
+    from viz.network import mismatch_network, overlap_network, swv_network, who_serves_network
+
+    try:
+        network_format(args.out)  # refuse a wrong extension before any work
+        if args.picture == "who-serves":
+            answer = who_serves(store, args.school, args.postcode, args.need, args.date, args.enrolled)
+            network = who_serves_network(answer)
+        elif args.picture == "swv":
+            network = swv_network(store, args.swv)
+        elif args.picture == "overlap":
+            network = overlap_network(store, args.a, args.b)
+        else:
+            network = mismatch_network(store)
+    except (QueryError, RegionError, ValueError) as exc:
+        print(f"sociale-kaart export: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    fmt = write_network(network, args.out)
+    print(f"wrote {args.out} ({fmt}): {len(network.nodes)} nodes, {len(network.edges)} edges")
+    if network.note:
+        print(network.note)
+    return 0
 
 
 def demo_files() -> list[Path]:
@@ -136,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
                 return cmd_import(store, args)
             if args.command == "stats":
                 return cmd_stats(store, args)
+            if args.command == "export":
+                return cmd_export(store, args)
             if args.command == "export-hsds":
                 from importers.hsds import export_datapackage, export_hsds
 
@@ -148,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(report.text())
                 print(f"demo data loaded into {store.info()}")
         if args.command == "demo" and not args.no_serve:
-            print(f"serving on http://{args.host}:{args.port}/api/v1/health (Ctrl-C stops)")
+            print(f"serving on http://{args.host}:{args.port}/ (web pages; Ctrl-C stops)")
             return serve(target, args.host, args.port)
         return 0
     except StoreUnavailable as exc:

@@ -14,12 +14,14 @@ import fcntl
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
 
+from graph.neighbourhood import BULKY, Hop, Neighbourhood, Seed, walk
 from graph.records import (
     ApplyResult,
     Batch,
@@ -133,6 +135,40 @@ class EmbeddedStore(GraphStore):
             ]
         return sorted(out, key=edge_sort_key)
 
+    def neighbourhood(self, seeds: Sequence[Seed]) -> Neighbourhood:
+        """The walk straight over the in-memory graph: one lock, one freshness check.
+
+        Properties come as read-only views, not copies: a question reads a few dozen records
+        and copying them was most of its time."""
+        with self._lock:
+            self._refresh()
+            # NetworkX's own dicts, not its views: a gemeente has hundreds of PC4 neighbours,
+            # and the views cost a function call per neighbour.
+            nodes, succ, pred = self._graph._node, self._graph._succ, self._graph._pred
+
+            def node(key: NodeKey) -> NodeRecord | None:
+                props = nodes.get(key)
+                if props is None:
+                    return None
+                if BULKY.isdisjoint(props):
+                    return NodeRecord(key.kind, key.id, MappingProxyType(props))
+                return NodeRecord(key.kind, key.id, {k: v for k, v in props.items() if k not in BULKY})
+
+            def edges(key: NodeKey, hop: Hop) -> Iterator[EdgeRecord]:
+                rel, kind = hop.rel, hop.kind
+                for other, by_rel in (pred if hop.inward else succ)[key].items():
+                    if other.kind == kind and rel in by_rel:
+                        src, dst = (other, key) if hop.inward else (key, other)
+                        yield EdgeRecord(src, rel, dst, MappingProxyType(by_rel[rel]))
+
+            return walk(seeds, node, edges)
+
+    def data_version(self) -> Hashable:
+        """The file's identity: every write replaces the file, ours or another process's."""
+        with self._lock:
+            self._refresh()
+            return self._stamp
+
     def counts(self) -> Counts:
         with self._lock:
             self._refresh()
@@ -153,21 +189,29 @@ class EmbeddedStore(GraphStore):
     def _write(
         self, nodes: list[NodeRecord], edges: list[EdgeRecord]
     ) -> list[tuple[Any, dict[str, PropValue] | None]]:
-        """Apply in memory and return what is needed to undo it if the save fails."""
+        """Apply in memory and return what is needed to undo it if the save fails.
+
+        A record's property dict is replaced, never changed in place, so that a question
+        being answered from read-only views of the old dicts (see :meth:`neighbourhood`)
+        sees each record whole, before or after, never half-written."""
         g = self._graph
         undo: list[tuple[Any, dict[str, PropValue] | None]] = []
         for n in nodes:
             key = n.key
-            undo.append((key, dict(g.nodes[key]) if key in g else None))
+            old = g._node.get(key)
+            undo.append((key, old))
             g.add_node(key)
-            g.nodes[key].update(_copy(dict(n.props)))
+            g._node[key] = {**(old or {}), **_copy(dict(n.props))}
             self._by_kind.setdefault(key.kind, set()).add(key.id)
         for e in edges:
             k = e.key
             had = g.has_edge(k.src, k.dst, k.rel)
-            undo.append((k, dict(g.edges[k.src, k.dst, k.rel]) if had else None))
-            g.add_edge(k.src, k.dst, key=k.rel)
-            g.edges[k.src, k.dst, k.rel].update(_copy(dict(e.props)))
+            old = g._succ[k.src][k.dst][k.rel] if had else None
+            undo.append((k, old))
+            if not had:
+                g.add_edge(k.src, k.dst, key=k.rel)
+            # _succ[src][dst] and _pred[dst][src] are one dict in NetworkX: one assignment
+            g._succ[k.src][k.dst][k.rel] = {**(old or {}), **_copy(dict(e.props))}
         return undo
 
     def _undo(self, undo: list[tuple[Any, dict[str, PropValue] | None]]) -> None:
@@ -177,16 +221,12 @@ class EmbeddedStore(GraphStore):
                 if old is None:
                     g.remove_edge(key.src, key.dst, key.rel)
                 else:
-                    attrs = g.edges[key.src, key.dst, key.rel]
-                    attrs.clear()
-                    attrs.update(old)
+                    g._succ[key.src][key.dst][key.rel] = old
             elif old is None:
                 g.remove_node(key)
                 self._by_kind[key.kind].discard(key.id)
             else:
-                attrs = g.nodes[key]
-                attrs.clear()
-                attrs.update(old)
+                g._node[key] = old
 
     def _candidate_edges(
         self, src: NodeKey | None, dst: NodeKey | None

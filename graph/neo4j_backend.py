@@ -10,7 +10,7 @@ only from the whitelists in :mod:`graph.schema`; every value is a parameter.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Set
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Set
 from typing import Any, TypeVar
 
 import neo4j
@@ -24,6 +24,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from graph.neighbourhood import BULKY, Lookup, Neighbourhood, Seed, Step
 from graph.records import (
     ApplyResult,
     Batch,
@@ -52,6 +53,9 @@ from graph.store import (
 CHUNK = 5000
 
 T = TypeVar("T")
+
+#: The label of the one node that is not part of the graph: it holds the data version.
+META = "SocialeKaart"
 
 
 def _chunks(rows: list[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -86,9 +90,14 @@ class Neo4jStore(GraphStore):
         return GraphDatabase.driver(
             uri,
             auth=auth,
-            connection_timeout=5.0,
-            connection_acquisition_timeout=10.0,
-            max_transaction_retry_time=5.0,
+            # While the server is down a request should fail fast with 503 and a retry hint,
+            # not hang: a refused connection fails at once, an unanswered one after 3 s, and
+            # a managed transaction retries for at most 3 s. A connection found dead is
+            # replaced on the next request, so the service recovers by itself.
+            connection_timeout=3.0,
+            connection_acquisition_timeout=5.0,
+            max_transaction_retry_time=3.0,
+            liveness_check_timeout=30.0,
             # Our queries name every label and type in the schema, also those not yet in
             # use; the server's "unknown type" warnings would only be noise.
             notifications_min_severity="OFF",
@@ -126,6 +135,10 @@ class Neo4jStore(GraphStore):
                 f"CREATE CONSTRAINT sk_{kind.lower()}_id IF NOT EXISTS FOR (n:{kind}) REQUIRE n.id IS UNIQUE",
                 database_=self.database,
             )
+        self._driver.execute_query(
+            f"CREATE CONSTRAINT sk_meta_id IF NOT EXISTS FOR (n:{META}) REQUIRE n.id IS UNIQUE",
+            database_=self.database,
+        )
         self._schema_ready = True
 
     # -- GraphStore -----------------------------------------------------------------------
@@ -158,6 +171,8 @@ class Neo4jStore(GraphStore):
             todo = plan(batch, stored_nodes, stored_edges)
             _write_nodes(tx, todo.nodes)
             _write_edges(tx, todo.edges, new_nodes)
+            if todo.result.changed:
+                _new_version(tx)
             return todo.result
 
         def run() -> ApplyResult:
@@ -206,6 +221,43 @@ class Neo4jStore(GraphStore):
         ]
         return sorted(out, key=edge_sort_key)
 
+    def neighbourhood(self, seeds: Sequence[Seed]) -> Neighbourhood:
+        """One statement, one round trip: every chain of steps is one branch of a UNION."""
+        query, params = neighbourhood_cypher(seeds)
+
+        def once() -> list[neo4j.Record]:
+            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+                return list(s.run(query, params))
+
+        def run() -> list[neo4j.Record]:
+            # An auto-commit read: RUN and PULL go out together, so the question costs one
+            # round trip (a managed transaction adds BEGIN and COMMIT). The driver does not
+            # retry these; a read has nothing to undo, so one retry here covers a pooled
+            # connection that died with a server restart.
+            try:
+                return once()
+            except (ServiceUnavailable, SessionExpired):
+                return once()
+
+        recs = self._guard(run)
+        nodes: dict[NodeKey, NodeRecord] = {}
+        edges: list[EdgeRecord] = []
+        for x in recs:
+            key = NodeKey(x["nk"], x["ni"])
+            if key not in nodes:
+                props = {k: v for k, v in x["np"].items() if k != "id" and k not in BULKY}
+                nodes[key] = NodeRecord(key.kind, key.id, props)
+            if x["t"] is not None:
+                src, dst = NodeKey(x["sk"], x["si"]), NodeKey(x["dk"], x["di"])
+                edges.append(EdgeRecord(src, x["t"], dst, dict(x["rp"])))
+        return Neighbourhood(nodes.values(), edges)
+
+    def data_version(self) -> Hashable:
+        """A token on one node of its own, renewed in every write transaction that changes
+        something: one small read, and exact, also for writes by other processes of ours."""
+        recs = self._guard(lambda: self._read(f"MATCH (m:{META} {{id: 'data'}}) RETURN m.version AS v"))
+        return recs[0]["v"] if recs else None
+
     def counts(self) -> Counts:
         def work(tx: ManagedTransaction) -> Counts:
             counts = Counts()
@@ -229,6 +281,7 @@ class Neo4jStore(GraphStore):
         def run() -> None:
             with self._driver.session(database=self.database) as session:
                 session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+                session.execute_write(_new_version)
 
         self._guard(run)
 
@@ -236,7 +289,71 @@ class Neo4jStore(GraphStore):
         self._driver.close()
 
 
+def neighbourhood_cypher(seeds: Sequence[Seed]) -> tuple[str, dict[str, Any]]:
+    """The Cypher for :meth:`Neo4jStore.neighbourhood`: the tree of steps as nested
+    subqueries, each node reached yielding itself (with the relationship that reached it)
+    and then, by ``UNION ALL``, what its own steps reach. Every relationship is expanded
+    once, from an index seek on each seed.
+
+    The text depends only on the shape of the steps, not on the seeds' ids (those are
+    parameters), so Neo4j plans it once and reuses the plan for every question.
+
+    >>> from graph.neighbourhood import out
+    >>> q, p = neighbourhood_cypher([Seed(NodeKey("School", "00AA00"), (out("LIGT_IN", "PC4"),))])
+    >>> "MATCH (n0:School {id: $s0})" in q and "MATCH (n0)-[r1:LIGT_IN]->(n1:PC4)" in q, p
+    (True, {'s0': '00AA00'})
+    """
+    params: dict[str, Any] = {}
+    branches = []
+    for i, seed in enumerate(seeds):
+        params[f"s{i}"] = seed.key.id
+        body = _subtree(seed.steps, 0)
+        branches.append(
+            f"MATCH (n0:{known_kind(seed.key.kind)} {{id: $s{i}}}) CALL (n0) {{ {body} }} RETURN r, n"
+        )
+    query = (
+        "CALL () { "
+        + " UNION ALL ".join(branches)
+        + " } RETURN labels(startNode(r))[0] AS sk, startNode(r).id AS si, type(r) AS t, "
+        "labels(endNode(r))[0] AS dk, endNode(r).id AS di, properties(r) AS rp, "
+        "labels(n)[0] AS nk, n.id AS ni, n {.*, " + ", ".join(f"{b}: null" for b in sorted(BULKY)) + "} AS np"
+    )
+    return query, params
+
+
+def _subtree(steps: Sequence[Step], depth: int, by_rel: bool = True) -> str:
+    """Rows ``(r, n)`` for node ``n{depth}`` (reached by ``r{depth}``; null at a seed or a
+    lookup) and for everything its steps reach."""
+    here = f"r{depth}" if depth and by_rel else "null"
+    branches = [f"RETURN {here} AS r, n{depth} AS n"]
+    d, e = f"n{depth}", depth + 1
+    for step in steps:
+        if isinstance(step, Lookup):
+            prop = f"{d}.{step.prop}"
+            match = (
+                f"WITH {d} WHERE size({prop}) >= {step.length:d} "
+                f"MATCH (n{e}:{known_kind(step.kind)} {{id: left({prop}, {step.length:d})}})"
+            )
+            if step.then:
+                branches.append(f"{match} CALL (n{e}) {{ {_subtree(step.then, e, False)} }} RETURN r, n")
+            else:
+                branches.append(f"{match} RETURN null AS r, n{e} AS n")
+            continue
+        rel = f"[r{e}:{known_rel(step.rel)}]"
+        arrow = f"<-{rel}-" if step.inward else f"-{rel}->"
+        match = f"MATCH ({d}){arrow}(n{e}:{known_kind(step.kind)})"
+        if step.then:
+            branches.append(f"{match} CALL (r{e}, n{e}) {{ {_subtree(step.then, e)} }} RETURN r, n")
+        else:
+            branches.append(f"{match} RETURN r{e} AS r, n{e} AS n")
+    return " UNION ALL ".join(branches)
+
+
 # -- statements run inside a write transaction ---------------------------------------------
+
+
+def _new_version(tx: ManagedTransaction) -> None:
+    tx.run(f"MERGE (m:{META} {{id: 'data'}}) SET m.version = randomUUID()").consume()
 
 
 def _read_nodes(tx: ManagedTransaction, keys: list[NodeKey]) -> dict[NodeKey, dict[str, PropValue]]:

@@ -9,9 +9,10 @@ one transaction, so re-applying the same batch changes nothing and says so.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from graph.neighbourhood import BULKY, Hop, Neighbourhood, Seed, walk
 from graph.records import (
     ApplyResult,
     Batch,
@@ -152,6 +153,29 @@ class GraphStore(ABC):
         self, rel: str | None = None, src: NodeKey | None = None, dst: NodeKey | None = None
     ) -> list[EdgeRecord]:
         """Edges matching every filter given, sorted by (src, rel, dst)."""
+
+    def neighbourhood(self, seeds: Sequence[Seed]) -> Neighbourhood:
+        """Everything reached from the seeds along their steps, for one question.
+
+        This generic walk asks the store once per node and step; backends override it to
+        fetch in one go (see :mod:`graph.neighbourhood`)."""
+
+        def edges(key: NodeKey, hop: Hop) -> list[EdgeRecord]:
+            return self.edges(rel=hop.rel, dst=key) if hop.inward else self.edges(rel=hop.rel, src=key)
+
+        def node(key: NodeKey) -> NodeRecord | None:
+            found = self.node(key)
+            if found is None or BULKY.isdisjoint(found.props):
+                return found
+            return NodeRecord(key.kind, key.id, {k: v for k, v in found.props.items() if k not in BULKY})
+
+        return walk(seeds, node, edges)
+
+    @abstractmethod
+    def data_version(self) -> Hashable:
+        """A value that changes whenever the data may have changed (every write that changed
+        something, and ``clear``), and is cheap to ask: caches of whole-graph results key on
+        it (:mod:`graph.queries.cache`)."""
 
     @abstractmethod
     def counts(self) -> Counts: ...

@@ -1,4 +1,9 @@
-"""Health: which backend serves, whether it answers, and how much it holds."""
+"""Health and readiness: which backend serves, whether it answers, and how much it holds.
+
+``/ready`` is for a load balancer or orchestrator: one cheap round trip to the store, 200 or
+503 with ``Retry-After``. ``/health`` is for a person: the same, plus the counts per kind.
+Neither needs a restart after an outage: the store reconnects by itself when it can.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,24 @@ class HealthOut(BaseModel):
     backend: BackendOut
     nodes: dict[str, int] = Field(examples=[{"Gemeente": 342, "PC4": 4066}])
     edges: dict[str, int] = Field(examples=[{"LIGT_IN": 4100}])
+
+
+class ReadyOut(BaseModel):
+    status: str = Field(examples=["ready"])
+    backend: str = Field(description="embedded or neo4j", examples=["neo4j"])
+
+
+@router.get(
+    "/ready",
+    response_model=ReadyOut,
+    summary="Can the service answer questions now?",
+    responses={503: {"model": Problem, "description": "the graph store cannot be reached; see Retry-After"}},
+)
+def ready(store: StoreDep) -> ReadyOut:
+    """200 when the graph store answers now; 503 problem+json with ``Retry-After`` when it
+    does not (e.g. Neo4j is down or restarting). Polling it is cheap: nothing is counted."""
+    store.ping()
+    return ReadyOut(status="ready", backend=store.info().kind)
 
 
 @router.get(

@@ -7,14 +7,14 @@ A question (school + home postcode + need) can identify a child, so the answer c
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import StoreDep
-from api.problems import Problem, problem_response
+from api.params import NO_STORE, Enrolled, Need, OnDate, Postcode, School, question_problem
+from api.problems import Problem
 from graph.queries.who_serves import QueryError, who_serves
 
 router = APIRouter(tags=["who serves"])
@@ -72,32 +72,18 @@ def get_who_serves(
     request: Request,
     response: Response,
     store: StoreDep,
-    school: Annotated[str, Query(description="BRIN + vestigingscode", examples=["15UJ00"])],
-    postcode: Annotated[str, Query(description="home postcode, PC6 or PC4", examples=["2011AB"])],
-    need: Annotated[
-        str, Query(description="iJw category (45) or education need (dyslexie)", examples=["45"])
-    ],
-    on: Annotated[date | None, Query(alias="date", description="reference date, default today")] = None,
-    enrolled: Annotated[
-        bool | None, Query(description="enrolled at a regular school; default: from the school's kind")
-    ] = None,
+    school: School,
+    postcode: Postcode,
+    need: Need,
+    on: OnDate = None,
+    enrolled: Enrolled = None,
 ) -> Any:
     """Every role of the rules table (zorgplicht, swv, gemeente_jeugdhulp, toegang, jeugdregio,
     leerplicht, rmc, ggd) with its rule and the path that proves it; contracted providers for
     the need, nearest and shortest wait first; and warnings on grensverkeer and missing data."""
-    no_store = {"Cache-Control": "no-store"}
     try:
         answer = who_serves(store, school, postcode, need, on, enrolled)
     except QueryError as exc:
-        suggestions = [{"field": exc.field, "reason": f"did you mean {s}?"} for s in exc.suggestions]
-        title = "Not found" if exc.status == 404 else "Invalid question"
-        return problem_response(
-            exc.status,
-            title,
-            str(exc),
-            request=request,
-            headers=no_store,
-            errors=suggestions or [{"field": exc.field, "reason": str(exc)}],
-        )
-    response.headers.update(no_store)
+        return question_problem(request, exc)
+    response.headers.update(NO_STORE)
     return dataclasses.asdict(answer)

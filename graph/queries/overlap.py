@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graph import ids
+from graph.neighbourhood import Lookup, Neighbourhood, Seed, Step, into, out
 from graph.records import NodeKey
 from graph.store import GraphStore
 
@@ -47,6 +48,7 @@ class Region:
     soort: str
     pc4: set[str] = field(default_factory=set)
     gemeenten: set[str] = field(default_factory=set)
+    inwoners: dict[str, int] = field(default_factory=dict)  # per PC4, where CBS gives it
 
 
 @dataclass
@@ -66,55 +68,81 @@ class Overlap:
     share_of_b_inwoners: float | None
 
 
-def _pc4_of_gemeente(store: GraphStore, gm: str) -> set[str]:
-    return {e.src.id for e in store.edges(rel="LIGT_IN", dst=NodeKey("Gemeente", gm)) if e.src.kind == "PC4"}
+def _steps(kind: str, soort: str | None) -> tuple[Step, ...]:
+    """What to fetch for a region of this kind: its PC4 areas and gemeenten, and, when
+    ``soort`` is given, the regions of that type those could share (the candidates)."""
+    at_pc4: tuple[Step, ...] = (out("IN_WERKGEBIED", "Swv"),) if soort == "swv" else ()
+    at_gm: tuple[Step, ...] = ()
+    if soort == "provincie":
+        at_gm = (out("LIGT_IN", "Provincie"),)
+    elif soort == "wijkteam":
+        at_gm = (into("WERKT_VOOR", "Wijkteam"),)
+    elif soort not in (None, "swv", "gemeente"):
+        at_gm = (out("HOORT_BIJ", "Regio"),)
+    gm_pc4 = into("LIGT_IN", "PC4", *at_pc4)
+    if kind == "Swv":
+        return (into("IN_WERKGEBIED", "PC4", out("LIGT_IN", "Gemeente", *at_gm), *at_pc4),)
+    if kind == "Gemeente":
+        return (gm_pc4, *at_gm)
+    if kind == "Regio":
+        return (into("HOORT_BIJ", "Gemeente", gm_pc4, *at_gm),)
+    if kind == "Provincie":
+        return (into("LIGT_IN", "Gemeente", gm_pc4, *at_gm),)
+    pc4 = (out("LIGT_IN", "Gemeente", *at_gm), *at_pc4)
+    return (  # a wijkteam serves PC4 areas, whole postcodes (PC6) or whole gemeenten
+        out("BEDIENT", "PC4", *pc4),
+        out("BEDIENT", "PC6", Lookup("PC4", "id", 4, pc4)),
+        out("BEDIENT", "Gemeente", gm_pc4, *at_gm),
+    )
 
 
-def region(store: GraphStore, key: NodeKey) -> Region:
-    node = store.node(key)
+def _fetch(store: GraphStore, key: NodeKey, soort: str | None = None) -> tuple[Region, Neighbourhood]:
+    """A region and its neighbourhood, in one read of the store."""
+    if key.kind not in ("Swv", "Gemeente", "Regio", "Provincie", "Wijkteam"):
+        raise RegionError(f"{key.kind} is not a region")
+    near = store.neighbourhood([Seed(key, _steps(key.kind, soort))])
+    node = near.node(key)
     if node is None:
         raise RegionError(f"no region {key.id} is known", 404)
     name = node.props.get("naam")
     r = Region(key, str(name) if name else None, str(node.props.get("soort") or key.kind.lower()))
+
+    def pc4_of(gm: NodeKey) -> set[str]:
+        return {e.src.id for e in near.into(gm, "LIGT_IN", "PC4")}
+
+    def gemeenten_of(pcs: set[str]) -> set[str]:
+        return {e.dst.id for pc in pcs for e in near.out(NodeKey("PC4", pc), "LIGT_IN", "Gemeente")}
+
     if key.kind == "Swv":
-        r.pc4 = {e.src.id for e in store.edges(rel="IN_WERKGEBIED", dst=key) if e.src.kind == "PC4"}
-        for pc in r.pc4:
-            r.gemeenten |= {
-                e.dst.id
-                for e in store.edges(rel="LIGT_IN", src=NodeKey("PC4", pc))
-                if e.dst.kind == "Gemeente"
-            }
+        r.pc4 = {e.src.id for e in near.into(key, "IN_WERKGEBIED", "PC4")}
+        r.gemeenten = gemeenten_of(r.pc4)
     elif key.kind == "Gemeente":
-        r.gemeenten = {key.id}
-        r.pc4 = _pc4_of_gemeente(store, key.id)
+        r.gemeenten, r.pc4 = {key.id}, pc4_of(key)
     elif key.kind in ("Regio", "Provincie"):
         rel = "HOORT_BIJ" if key.kind == "Regio" else "LIGT_IN"
         # a gemeente only partly in the region (through a gemeente it absorbed) is left out:
         # all of its PC4 areas would overstate the region
-        r.gemeenten = {
-            e.src.id
-            for e in store.edges(rel=rel, dst=key)
-            if e.src.kind == "Gemeente" and not e.props.get("deels")
-        }
-        for gm in r.gemeenten:
-            r.pc4 |= _pc4_of_gemeente(store, gm)
-    elif key.kind == "Wijkteam":
-        for e in store.edges(rel="BEDIENT", src=key):
-            if e.dst.kind == "PC4":
-                r.pc4.add(e.dst.id)
-            elif e.dst.kind == "PC6":
+        r.gemeenten = {e.src.id for e in near.into(key, rel, "Gemeente") if not e.props.get("deels")}
+        r.pc4 = {pc for gm in r.gemeenten for pc in pc4_of(NodeKey("Gemeente", gm))}
+    else:
+        for e in near.out(key, "BEDIENT"):
+            if e.dst.kind in ("PC4", "PC6"):
                 r.pc4.add(e.dst.id[:4])
             elif e.dst.kind == "Gemeente":
-                r.pc4 |= _pc4_of_gemeente(store, e.dst.id)
-        for pc in r.pc4:
-            r.gemeenten |= {
-                e.dst.id
-                for e in store.edges(rel="LIGT_IN", src=NodeKey("PC4", pc))
-                if e.dst.kind == "Gemeente"
-            }
-    else:
-        raise RegionError(f"{key.kind} is not a region")
-    return r
+                r.pc4 |= pc4_of(e.dst)
+        r.gemeenten = gemeenten_of(r.pc4)
+    r.inwoners = {pc: v for pc in r.pc4 if isinstance(v := _prop(near, NodeKey("PC4", pc), "inwoners"), int)}
+    return r, near
+
+
+def _prop(near: Neighbourhood, key: NodeKey, name: str) -> object:
+    node = near.node(key)
+    return None if node is None else node.props.get(name)
+
+
+def region(store: GraphStore, key: NodeKey) -> Region:
+    """A region as a set of PC4 areas and a set of gemeenten (with inwoners per PC4)."""
+    return _fetch(store, key)[0]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -126,16 +154,16 @@ def overlap(store: GraphStore, a_text: str, b_text: str) -> Overlap:
         a, b = region(store, region_key(a_text)), region(store, region_key(b_text))
     except ids.IdentifierError as exc:
         raise RegionError(f"{exc}; give a code such as PO2704, GM0392, JZ11, PV27 or wijkteam:<id>") from None
+    return _compare(a, b)
+
+
+def _compare(a: Region, b: Region) -> Overlap:
     shared = a.pc4 & b.pc4
-    inwoners = {n.id: n.props.get("inwoners") for n in store.nodes("PC4", a.pc4 | b.pc4)}
+    inwoners = {**a.inwoners, **b.inwoners}
 
     def total(pcs: set[str]) -> int | None:
-        values = [inwoners.get(p) for p in pcs]
-        return (
-            sum(int(v) for v in values if isinstance(v, int))
-            if any(isinstance(v, int) for v in values)
-            else None
-        )
+        values = [inwoners[p] for p in pcs if p in inwoners]
+        return sum(values) if values else None
 
     t_shared, t_a, t_b = total(shared), total(a.pc4), total(b.pc4)
     return Overlap(
@@ -155,40 +183,56 @@ def overlap(store: GraphStore, a_text: str, b_text: str) -> Overlap:
     )
 
 
-def overlapping(store: GraphStore, x_text: str, soort: str) -> list[Overlap]:
-    """Every region of type ``soort`` that shares PC4 areas with X, largest share first."""
+def _candidates(x: Region, near: Neighbourhood, soort: str) -> set[NodeKey]:
+    """Regions of type ``soort`` that may share something with X, read from X's
+    neighbourhood fetched with ``soort`` (see :func:`_steps`)."""
+    gemeenten = {NodeKey("Gemeente", g) for g in x.gemeenten}
+    found: set[NodeKey] = set()
+    if soort == "swv":
+        found = {e.dst for pc in x.pc4 for e in near.out(NodeKey("PC4", pc), "IN_WERKGEBIED", "Swv")}
+    elif soort == "gemeente":
+        found = gemeenten
+    elif soort == "provincie":
+        found = {e.dst for gm in gemeenten for e in near.out(gm, "LIGT_IN", "Provincie")}
+    elif soort == "wijkteam":
+        found = {e.src for gm in gemeenten for e in near.into(gm, "WERKT_VOOR", "Wijkteam")}
+    else:
+        found = {
+            e.dst
+            for gm in gemeenten
+            for e in near.out(gm, "HOORT_BIJ", "Regio")
+            if _prop(near, e.dst, "soort") == soort
+        }
+    return found - {x.key}
+
+
+def overlapping(
+    store: GraphStore, x_text: str, soort: str, cache: dict[NodeKey, Region] | None = None
+) -> list[Overlap]:
+    """Every region of type ``soort`` that shares PC4 areas or gemeenten with X, most shared
+    PC4 areas first. ``cache`` keeps regions between calls (for an all-pairs run): one read
+    of the store for X and one for each candidate not yet seen."""
     try:
-        x = region(store, region_key(x_text))
+        x, near = _fetch(store, region_key(x_text), soort)
     except ids.IdentifierError as exc:
         raise RegionError(str(exc)) from None
-    candidates: set[NodeKey] = set()
-    gemeenten = set(x.gemeenten)
-    for pc in x.pc4:
-        pc_key = NodeKey("PC4", pc)
-        if soort == "swv":
-            candidates |= {e.dst for e in store.edges(rel="IN_WERKGEBIED", src=pc_key) if e.dst.kind == "Swv"}
-        gemeenten |= {e.dst.id for e in store.edges(rel="LIGT_IN", src=pc_key) if e.dst.kind == "Gemeente"}
-    for gm in gemeenten:
-        gm_key = NodeKey("Gemeente", gm)
-        if soort == "gemeente":
-            candidates.add(gm_key)
-        elif soort == "provincie":
-            candidates |= {e.dst for e in store.edges(rel="LIGT_IN", src=gm_key) if e.dst.kind == "Provincie"}
-        elif soort == "wijkteam":
-            candidates |= {e.src for e in store.edges(rel="WERKT_VOOR", dst=gm_key)}
-        elif soort != "swv":
-            for e in store.edges(rel="HOORT_BIJ", src=gm_key):
-                node = store.node(e.dst)
-                if node is not None and node.props.get("soort") == soort:
-                    candidates.add(e.dst)
-    candidates.discard(x.key)
-    results = [
-        overlap(
-            store,
-            x_text if x.key.kind != "Wijkteam" else f"wijkteam:{x.key.id}",
-            c.id if c.kind != "Wijkteam" else f"wijkteam:{c.id}",
-        )
-        for c in candidates
-    ]
-    results = [r for r in results if r.shared_pc4 or r.shared_gemeenten]
+    cache = {} if cache is None else cache
+    results = []
+    for c in sorted(_candidates(x, near, soort)):
+        if c not in cache:
+            cache[c] = region(store, c)
+        found = _compare(x, cache[c])
+        if found.shared_pc4 or found.shared_gemeenten:
+            results.append(found)
     return sorted(results, key=lambda r: (-len(r.shared_pc4), -len(r.shared_gemeenten), r.b))
+
+
+def overlaps_between(store: GraphStore, kind: str, soort: str) -> list[Overlap]:
+    """Every overlapping pair of a region of ``kind`` (``Swv``, ``Gemeente``, ``Regio``,
+    ``Provincie``) and one of type ``soort``: the national matrix, each region read once."""
+    cache: dict[NodeKey, Region] = {}
+    pairs = []
+    for node in store.nodes(kind):
+        code = node.id if kind != "Wijkteam" else f"wijkteam:{node.id}"
+        pairs += overlapping(store, code, soort, cache)
+    return pairs

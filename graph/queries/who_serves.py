@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from graph import ids
+from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 
@@ -127,38 +128,83 @@ def distance_km(a: NodeRecord | None, b: NodeRecord | None) -> float | None:
     return round(2 * 6371 * math.asin(math.sqrt(h)), 1)
 
 
+_CONTACT = out("HEEFT_CONTACT", "Contact")
+_TEAM = (out("WERKT_VOOR", "Gemeente"), out("HEEFT_CONTACT", "Contact"))
+_PROVIDERS = out(
+    "GECONTRACTEERD",
+    "Zorgaanbieder",
+    out(
+        "BIEDT",
+        "Aanbod",
+        out("VOOR_BEHOEFTE", "Behoefte"),
+        out("OP_LOCATIE", "Locatie", Lookup("PC4", "postcode", 4)),
+    ),
+)
+_CONTRACTS = out("OPDRACHTGEVER_VAN", "Contract", out("VOOR_BEHOEFTE", "Behoefte"), _PROVIDERS)
+_HOME_GEMEENTE = out(
+    "LIGT_IN",
+    "Gemeente",
+    _CONTACT,
+    into("BEDIENT", "Wijkteam", *_TEAM),
+    out("HOORT_BIJ", "Regio", _CONTACT, _CONTRACTS),
+    _CONTRACTS,
+)
+
+
+def _seeds(school: str, home: str, need: str) -> list[Seed]:
+    """Everything a who-serves answer may read, from its three (or four) starting points."""
+    seeds = [
+        Seed(
+            NodeKey("School", school),
+            (
+                into("BESTUURT", "Schoolbestuur", _CONTACT),
+                out("LIGT_IN", "PC4", out("IN_WERKGEBIED", "Swv", _CONTACT)),
+                out("LIGT_IN", "Gemeente", out("HOORT_BIJ", "Regio")),
+            ),
+        ),
+        Seed(
+            NodeKey("PC4", home[:4]),
+            (
+                out("IN_WERKGEBIED", "Swv", _CONTACT),
+                into("BEDIENT", "Wijkteam", *_TEAM),
+                _HOME_GEMEENTE,
+            ),
+        ),
+        Seed(NodeKey("Behoefte", need)),
+    ]
+    if len(home) == 6:
+        team = into("BEDIENT", "Wijkteam", *_TEAM)
+        buurt = out("LIGT_IN", "Buurt", team, out("LIGT_IN", "Wijk", team))
+        seeds.append(Seed(NodeKey("PC6", home), (team, buurt)))
+    return seeds
+
+
 class _Graph:
-    """The few reads the question needs, over the store interface."""
+    """The reads the question needs, over the neighbourhood fetched for it."""
 
-    def __init__(self, store: GraphStore) -> None:
-        self.store = store
-
-    def node(self, kind: str, ident: str) -> NodeRecord | None:
-        return self.store.node(NodeKey(kind, ident))
-
-    def out(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
-        return [e for e in self.store.edges(rel=rel, src=key) if kind is None or e.dst.kind == kind]
-
-    def into(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
-        return [e for e in self.store.edges(rel=rel, dst=key) if kind is None or e.src.kind == kind]
+    def __init__(self, near: Neighbourhood) -> None:
+        self.near = near
+        self.node = near.node
+        self.out = near.out
+        self.into = near.into
 
     def regions(self, gemeente: NodeKey, soort: str) -> list[NodeRecord]:
         """Regions of a soort the gemeente belongs to; whole memberships before partial ones
         (a part absorbed from a gemeente of another region)."""
         found = []
         for e in sorted(self.out(gemeente, "HOORT_BIJ", "Regio"), key=lambda e: bool(e.props.get("deels"))):
-            region = self.store.node(e.dst)
+            region = self.node(e.dst)
             if region is not None and region.props.get("soort") == soort:
                 found.append(region)
         return found
 
     def contacts(self, key: NodeKey) -> list[dict[str, Any]]:
-        out = []
+        found = []
         for e in self.out(key, "HEEFT_CONTACT"):
-            c = self.store.node(e.dst)
+            c = self.node(e.dst)
             if c is not None:
-                out.append({k: v for k, v in c.props.items() if k not in PROVENANCE_KEYS})
-        return out
+                found.append({k: v for k, v in c.props.items() if k not in PROVENANCE_KEYS})
+        return found
 
 
 def _valid_on(props: dict[str, Any], day: date) -> bool:
@@ -174,7 +220,6 @@ def who_serves(
     on: date | None = None,
     enrolled_regular: bool | None = None,
 ) -> Answer:
-    g = _Graph(store)
     day = on or date.today()
     try:
         school_id = ids.school_id(school)
@@ -187,7 +232,8 @@ def who_serves(
             "postcode", f"postcode {postcode!r} is not valid: give a PC4 (2011) or a PC6 (2011AB)"
         ) from None
     need_key = need_id(need)
-    school_node = g.node("School", school_id)
+    g = _Graph(store.neighbourhood(_seeds(school_id, home, need_key)))
+    school_node = g.node(NodeKey("School", school_id))
     if school_node is None:
         raise QueryError("school", f"no school {school_id} is known", 404, _closest_schools(store, school_id))
     soort = str(school_node.props.get("soort") or "")
@@ -199,7 +245,7 @@ def who_serves(
     # zorgplicht: the board of the school
     boards = g.into(school_node.key, "BESTUURT", "Schoolbestuur")
     if boards:
-        board = store.node(boards[0].src)
+        board = g.node(boards[0].src)
         roles.append(
             Role(
                 "zorgplicht",
@@ -218,10 +264,10 @@ def who_serves(
 
     # where school and home lie
     school_pc4 = [e for e in g.out(school_node.key, "LIGT_IN", "PC4")]
-    school_pc4_node = store.node(school_pc4[0].dst) if school_pc4 else None
+    school_pc4_node = g.node(school_pc4[0].dst) if school_pc4 else None
     school_gm = [e.dst for e in g.out(school_node.key, "LIGT_IN", "Gemeente")]
     home_pc4_key = NodeKey("PC4", home[:4])
-    home_pc4 = store.node(home_pc4_key)
+    home_pc4 = g.node(home_pc4_key)
     if home_pc4 is None:
         raise QueryError("postcode", f"postcode {home[:4]} is not known in the kaart", 404)
     home_gm_edges = g.out(home_pc4_key, "LIGT_IN", "Gemeente")
@@ -231,7 +277,7 @@ def who_serves(
             f"Postcode {home[:4]} ligt in meer gemeenten: {shares}. Geef de volledige postcode (PC6)."
         )
     home_gm_edge = home_gm_edges[0] if home_gm_edges else None
-    home_gm = store.node(home_gm_edge.dst) if home_gm_edge else None
+    home_gm = g.node(home_gm_edge.dst) if home_gm_edge else None
 
     # SWV: of the school (regular) or of the home address
     swv_from = school_pc4_node if regular else home_pc4
@@ -242,7 +288,7 @@ def who_serves(
         else []
     )
     if swvs:
-        swv = store.node(swvs[0].dst)
+        swv = g.node(swvs[0].dst)
         path = ([_step(school_node), _step(school_pc4[0])] if regular else []) + [
             _step(swv_from),
             _step(swvs[0]),
@@ -302,7 +348,7 @@ def who_serves(
         if home_gm_edge
         else []
     )
-    if store.node(NodeKey("Behoefte", need_key)) is None:
+    if g.node(NodeKey("Behoefte", need_key)) is None:
         warnings.append(f"De hulpvraag {need_key} is niet bekend in de taxonomie van de kaart.")
     return Answer(school_id, home, need_key, day.isoformat(), regular, roles, providers, warnings)
 
@@ -376,7 +422,7 @@ def _toegang(g: _Graph, home: str, home_pc4: NodeRecord, gm_key: NodeKey, gm: No
         teams = [e for e in g.into(area, "BEDIENT", "Wijkteam")]
         teams = [e for e in teams if any(w.dst == gm_key for w in g.out(e.src, "WERKT_VOOR"))] or teams
         if teams:
-            team = g.store.node(teams[0].src)
+            team = g.node(teams[0].src)
             return Role(
                 "toegang",
                 teams[0].src.id,
@@ -410,7 +456,7 @@ def _providers(
     buyers = [gm] + [r.key for r in jeugdregio]
     for buyer in buyers:
         for c_edge in g.out(buyer, "OPDRACHTGEVER_VAN", "Contract"):
-            contract = g.store.node(c_edge.dst)
+            contract = g.node(c_edge.dst)
             if contract is None or not _valid_on(dict(contract.props), day):
                 continue
             needs = {e.dst.id for e in g.out(contract.key, "VOOR_BEHOEFTE")}
@@ -419,17 +465,17 @@ def _providers(
             for p_edge in g.out(contract.key, "GECONTRACTEERD", "Zorgaanbieder"):
                 if p_edge.dst.id in found:
                     continue
-                provider = g.store.node(p_edge.dst)
+                provider = g.node(p_edge.dst)
                 offers, near_home, near_school = [], None, None
                 for b in g.out(p_edge.dst, "BIEDT", "Aanbod"):
-                    offer = g.store.node(b.dst)
+                    offer = g.node(b.dst)
                     if offer is None or need not in {e.dst.id for e in g.out(b.dst, "VOOR_BEHOEFTE")}:
                         continue
                     places = []
                     for loc_edge in g.out(b.dst, "OP_LOCATIE", "Locatie"):
-                        loc = g.store.node(loc_edge.dst)
+                        loc = g.node(loc_edge.dst)
                         pc = str(loc.props.get("postcode", ""))[:4] if loc else ""
-                        pc_node = g.store.node(NodeKey("PC4", pc)) if pc else None
+                        pc_node = g.node(NodeKey("PC4", pc)) if pc else None
                         dh, ds = distance_km(home_pc4, pc_node), distance_km(school_pc4, pc_node)
                         near_home = (
                             dh if near_home is None or (dh is not None and dh < near_home) else near_home

@@ -1,0 +1,42 @@
+"""Query parameters that several endpoints share, declared once so that they read, validate
+and document the same everywhere: the pupil's question (school, postcode, need, date,
+enrolled), paging, and the problem+json answer to a question that cannot be answered."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.responses import JSONResponse
+
+from api.problems import problem_response
+from graph.queries.who_serves import QueryError
+
+#: Answers to a pupil's question may identify the child: no cache anywhere may keep them.
+NO_STORE = {"Cache-Control": "no-store"}
+
+School = Annotated[str, Query(description="BRIN + vestigingscode", examples=["15UJ00"])]
+Postcode = Annotated[str, Query(description="home postcode, PC6 or PC4", examples=["2011AB"])]
+Need = Annotated[str, Query(description="iJw category (45) or education need (dyslexie)", examples=["45"])]
+OnDate = Annotated[date | None, Query(alias="date", description="reference date, default today")]
+Enrolled = Annotated[
+    bool | None, Query(description="enrolled at a regular school; default: from the school's kind")
+]
+
+Page = Annotated[int, Query(ge=1, description="page number, from 1", examples=[1])]
+Size = Annotated[int, Query(ge=1, le=200, description="items per page, at most 200", examples=[20])]
+
+
+def question_problem(request: Request, exc: QueryError) -> JSONResponse:
+    """An unanswerable pupil's question as problem+json: 404 with the closest schools for
+    an unknown one, 422 saying the expected form for a malformed code or postcode."""
+    suggestions = [{"field": exc.field, "reason": f"did you mean {s}?"} for s in exc.suggestions]
+    return problem_response(
+        exc.status,
+        "Not found" if exc.status == 404 else "Invalid question",
+        str(exc),
+        request=request,
+        headers=NO_STORE,
+        errors=suggestions or [{"field": exc.field, "reason": str(exc)}],
+    )

@@ -1,0 +1,60 @@
+"""GET /api/v1/map/gemeenten.svg: the gemeenten coloured by a mismatch signal, drawn by the server."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import StoreDep
+from api.problems import Problem, problem_response
+from viz.svgmap import DEFAULT_SIGNAL, SIGNALS, gemeenten_in, gemeenten_svg
+
+router = APIRouter(tags=["map"])
+
+SignalName = Literal[tuple(SIGNALS)]  # type: ignore[valid-type]
+
+
+@router.get(
+    "/map/gemeenten.svg",
+    summary="Map of the gemeenten coloured by a signal (SVG)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "image/svg+xml": {"example": '<svg xmlns="http://www.w3.org/2000/svg" class="kaart" …>'}
+            },
+            "description": "the map, with its legend",
+        },
+        404: {"model": Problem, "description": "a region with no gemeenten in the kaart"},
+        422: {"model": Problem, "description": "an unknown signal"},
+    },
+)
+def get_gemeenten_svg(
+    request: Request,
+    store: StoreDep,
+    signal: Annotated[
+        SignalName,
+        Query(
+            description="swvs-po / swvs-vo: the number of SWVs of the sector the gemeente's PC4 "
+            "areas lie in; buiten: share of the pupils at schools in the gemeente who live outside "
+            "it; jeugdregios: the number of jeugdregio's the gemeente belongs to",
+            examples=["buiten"],
+        ),
+    ] = DEFAULT_SIGNAL,
+    regio: Annotated[
+        str | None,
+        Query(
+            description="only the gemeenten of this region: a Regio (JZ11) or Provincie (PV27) code",
+            examples=["PV27"],
+        ),
+    ] = None,
+) -> Response:
+    """Every gemeente with a known outline (CBS ``grens``), projected and simplified on the
+    server; each outline's tooltip names the gemeente and its value. Grey: no data."""
+    if regio and not gemeenten_in(store, regio):
+        return problem_response(
+            404, "Not found", f"no gemeenten are known in region {regio!r}", request=request
+        )
+    svg = gemeenten_svg(store, signal, regio or None)
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,155 @@
+"""The piece of the graph one question needs, fetched at once and read in memory.
+
+A question such as *who serves this pupil* follows a few dozen relations out from a school,
+a postcode and a need. Asked edge by edge that is a few dozen round trips to Neo4j; so the
+query says up front which relations it will follow, as a tree of :class:`Hop` from its seed
+nodes, and the store returns everything reached in one go (one Cypher statement on Neo4j, a
+walk over the in-memory graph when embedded). The query then reads a :class:`Neighbourhood`,
+which answers the same three questions on both backends, so that their answers agree.
+
+>>> from graph.records import EdgeRecord, NodeKey, NodeRecord
+>>> school, pc4 = NodeKey("School", "00AA00"), NodeKey("PC4", "2011")
+>>> n = Neighbourhood(
+...     [NodeRecord("School", "00AA00", {}), NodeRecord("PC4", "2011", {})],
+...     [EdgeRecord(school, "LIGT_IN", pc4, {})],
+... )
+>>> [e.dst.id for e in n.out(school, "LIGT_IN")], [e.src.id for e in n.into(pc4, "LIGT_IN")]
+(['2011'], ['00AA00'])
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from graph.records import EdgeRecord, NodeKey, NodeRecord
+from graph.schema import NODE_KINDS, RELATIONS
+
+#: Properties a neighbourhood leaves out: outlines for maps, kilobytes each, which no
+#: question reads (a map asks for them with ``store.nodes``).
+BULKY = frozenset({"grens"})
+
+
+@dataclass(frozen=True)
+class Hop:
+    """Follow ``rel`` out of (``inward=False``) or into the current node, to nodes of
+    ``kind``; then the hops in ``then`` from each node reached."""
+
+    rel: str
+    kind: str
+    inward: bool = False
+    then: tuple[Step, ...] = ()
+
+    def __post_init__(self) -> None:
+        ends = RELATIONS[self.rel].endpoints
+        if not any((b if not self.inward else a) == self.kind for a, b in ends):
+            raise ValueError(f"{self.rel} never {'comes from' if self.inward else 'leads to'} {self.kind}")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The node of ``kind`` whose id is the first ``length`` characters of the current
+    node's ``prop`` (or of its id): a join by value where the data has no edge (a
+    location's postcode → its PC4, for distances; a PC6 → its PC4); then ``then``."""
+
+    kind: str
+    prop: str
+    length: int
+    then: tuple[Step, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in NODE_KINDS or not self.prop.isidentifier():
+            raise ValueError(f"bad lookup {self}")
+
+
+Step = Hop | Lookup
+
+
+def out(rel: str, kind: str, *then: Step) -> Hop:
+    return Hop(rel, kind, False, then)
+
+
+def into(rel: str, kind: str, *then: Step) -> Hop:
+    return Hop(rel, kind, True, then)
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Where a walk starts; a seed that does not exist simply yields nothing."""
+
+    key: NodeKey
+    steps: tuple[Step, ...] = ()
+
+
+class Neighbourhood:
+    """A read-only piece of the graph: nodes by key, edges by endpoint and relation; node
+    properties without the :data:`BULKY` ones.
+
+    Edges come out sorted by (src, rel, dst), as every read of the store does, so that a
+    query that takes "the first" takes the same one on both backends.
+    """
+
+    def __init__(self, nodes: Iterable[NodeRecord], edges: Iterable[EdgeRecord]) -> None:
+        self._nodes = {n.key: n for n in nodes}
+        self._out: dict[tuple[NodeKey, str], dict[NodeKey, EdgeRecord]] = defaultdict(dict)
+        self._in: dict[tuple[NodeKey, str], dict[NodeKey, EdgeRecord]] = defaultdict(dict)
+        for e in edges:
+            self._out[e.src, e.rel][e.dst] = e
+            self._in[e.dst, e.rel][e.src] = e
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def node(self, key: NodeKey) -> NodeRecord | None:
+        return self._nodes.get(key)
+
+    def out(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
+        found = self._out.get((key, rel), {})
+        return [found[k] for k in sorted(found) if kind is None or k.kind == kind]
+
+    def into(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
+        found = self._in.get((key, rel), {})
+        return [found[k] for k in sorted(found) if kind is None or k.kind == kind]
+
+    def records(self) -> tuple[list[NodeRecord], list[EdgeRecord]]:
+        """Everything held, sorted: for comparing two backends' fetches."""
+        edges = [e for per in self._out.values() for e in per.values()]
+        return (
+            sorted(self._nodes.values(), key=lambda n: n.key),
+            sorted(edges, key=lambda e: (e.src, e.rel, e.dst)),
+        )
+
+
+def walk(
+    seeds: Sequence[Seed],
+    node: Callable[[NodeKey], NodeRecord | None],
+    edges: Callable[[NodeKey, Hop], Iterable[EdgeRecord]],
+) -> Neighbourhood:
+    """Fetch a neighbourhood by following the steps one node at a time: how a store that
+    holds the graph in memory answers. ``edges(key, hop)`` lists the node's edges of the
+    hop's relation and direction (those to other kinds may come along: they are dropped)."""
+    nodes: dict[NodeKey, NodeRecord] = {}
+    found: dict[tuple[NodeKey, str, NodeKey], EdgeRecord] = {}
+
+    def visit(key: NodeKey, steps: tuple[Step, ...]) -> None:
+        if key not in nodes:
+            record = node(key)
+            if record is None:
+                return
+            nodes[key] = record
+        for step in steps:
+            if isinstance(step, Lookup):
+                value = key.id if step.prop == "id" else nodes[key].props.get(step.prop)
+                if isinstance(value, str) and len(value) >= step.length:
+                    visit(NodeKey(step.kind, value[: step.length]), step.then)
+                continue
+            for e in edges(key, step):
+                other = e.src if step.inward else e.dst
+                if other.kind == step.kind:
+                    found[e.src, e.rel, e.dst] = e
+                    visit(other, step.then)
+
+    for seed in seeds:
+        visit(seed.key, seed.steps)
+    return Neighbourhood(nodes.values(), found.values())

@@ -1,0 +1,442 @@
+"""The web pages in a real browser: headless Chromium (Debian's ``chromium`` and
+``chromium-driver``) driven by Selenium, against the real app served by uvicorn on a free
+loopback port over an embedded store loaded with the full demo.
+
+Every page must load without a console error and without a single request to another host;
+the school's question must work with the mouse and with the keyboard alone, its answer must
+show a provider named like an XSS attack as plain text, and the networks must be drawn.
+Screenshots go to ``tests/artifacts/``; the two in the README (``docs/screenshots/``) are
+written when missing or when ``SOCIALE_KAART_UPDATE_SCREENSHOTS=1``.
+
+Without Chromium the tests are skipped with a message; under ``CI=true`` they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.cli import demo_files
+from graph.embedded import EmbeddedStore
+from importers.run import run_import
+
+from .conftest import IN_CI, REPO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = REPO / "tests" / "artifacts"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+XSS = "</script><img src=x onerror=alert(1)>"
+HOW_TO_ENABLE = (
+    "the browser tests need Debian's chromium and chromium-driver and the selenium package: "
+    "`apt-get install -y chromium chromium-driver` (scripts/test does it as root) and "
+    "`pip install -e '.[test]'`"
+)
+
+
+def _missing() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return f"selenium is not installed; {HOW_TO_ENABLE}"
+    absent = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    return f"{' and '.join(absent)} not found; {HOW_TO_ENABLE}" if absent else None
+
+
+@pytest.fixture(scope="module")
+def browser_ready() -> None:
+    reason = _missing()
+    if reason:
+        if IN_CI:
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(f"browser tests skipped: {reason}")
+
+
+# --- the app ------------------------------------------------------------------------------------
+
+
+def _xss_provider(folder: Path) -> list[Path]:
+    """A provider whose name is markup, contracted by jeugdregio Kennemerland for crisis care."""
+    aanbod = folder / "zorgaanbod-xss.csv"
+    aanbod.write_text(
+        "aanbieder_id,aanbieder_naam,aanbod_id,aanbod_naam,behoeften,locatie_id,postcode,plaats,fictief\n"
+        f"test-xss,{XSS},test-xss-crisis,Crisishulp <b>vet</b> (fictief),46,test-xss-loc,2011,Haarlem,ja\n",
+        encoding="utf-8",
+    )
+    contract = folder / "contracten-xss.csv"
+    contract.write_text(
+        "contract_id,opdrachtgever,aanbieder_id,behoeften,geldig_van,fictief\n"
+        "test-xss-contract,JZ11,test-xss,46,2020-01-01,ja\n",
+        encoding="utf-8",
+    )
+    return [aanbod, contract]
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from api.app import create_app
+
+    folder = tmp_path_factory.mktemp("browser")
+    store = EmbeddedStore(folder / "graph.json")
+    report = run_import(store, [*demo_files(), *_xss_provider(folder)])
+    assert not report.problems, report.text()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(store), host="127.0.0.1", port=port, access_log=False, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+
+
+# --- the browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def driver(browser_ready: None) -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    saved = os.environ.get("SE_OFFLINE")
+    os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager download anything
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",  # root in a container
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,900",
+        "--lang=nl-NL",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
+    d = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
+    d.set_page_load_timeout(60)
+    try:
+        yield d
+    finally:
+        d.quit()
+        if saved is None:
+            os.environ.pop("SE_OFFLINE", None)
+        else:
+            os.environ["SE_OFFLINE"] = saved
+
+
+class Watch:
+    """Console errors and requested URLs since the last look (reading a log empties it)."""
+
+    def __init__(self, driver: Any, origin: str) -> None:
+        self.driver, self.origin = driver, origin
+        self.urls: list[str] = []
+
+    def drain(self) -> list[dict[str, Any]]:
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message.get("method") == "Network.requestWillBeSent":
+                self.urls.append(message["params"]["request"]["url"])
+        return [e for e in self.driver.get_log("browser") if e.get("level") == "SEVERE"]
+
+    def check(self) -> None:
+        errors = self.drain()
+        assert not errors, f"console errors: {errors}"
+        foreign = [
+            u for u in self.urls if not (u.startswith(self.origin + "/") or u.startswith(("data:", "blob:")))
+        ]
+        assert not foreign, f"requests to other hosts: {foreign}"
+        assert self.urls, "the performance log saw no requests at all"
+
+
+@pytest.fixture
+def watch(driver: Any, app_url: str) -> Watch:
+    w = Watch(driver, app_url)
+    w.drain()  # forget what earlier tests left
+    w.urls.clear()
+    return w
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 20, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = condition()
+        except Exception:  # elements may be replaced while we look
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def screenshot(driver: Any, name: str, *, element: Any = None, full_page: bool = False) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    size = driver.get_window_size()
+    if element is not None:
+        tall = driver.execute_script("return arguments[0].getBoundingClientRect().height", element)
+        driver.set_window_size(size["width"], max(size["height"], int(tall) + 200))
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+        time.sleep(0.3)
+        element.screenshot(str(path))
+    elif full_page:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(size["width"], min(int(height) + 20, 6000))
+        driver.execute_script("window.scrollTo(0, 0)")
+        time.sleep(0.3)
+        driver.save_screenshot(str(path))
+    else:
+        driver.save_screenshot(str(path))
+    driver.set_window_size(size["width"], size["height"])
+    return path
+
+
+def publish(shot: Path, name: str) -> None:
+    """Copy a screenshot for the README when it is missing, or when asked to refresh them."""
+    target = SCREENSHOTS / name
+    if not target.exists() or os.environ.get("SOCIALE_KAART_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, target)
+
+
+def network_nodes(driver: Any, canvas_id: str) -> int:
+    """Nodes drawn by vis-network, once the layout has settled (physics frozen)."""
+    wait_for(
+        lambda: driver.execute_script(f"return document.getElementById('{canvas_id}').dataset.stable") == "1",
+        what=f"network {canvas_id} to stabilise",
+    )
+    return int(driver.execute_script(f"return window.sk.networks['{canvas_id}'].body.data.nodes.length"))
+
+
+def assert_accessible_basics(driver: Any) -> None:
+    assert driver.execute_script("return document.documentElement.lang") == "nl"
+    assert driver.execute_script("return !!document.querySelector('meta[name=viewport]')")
+    assert driver.find_element("css selector", "h1").text.strip()
+    unlabelled = driver.execute_script(
+        """return Array.from(document.querySelectorAll('input, select, textarea'))
+             .filter(e => e.type !== 'hidden')
+             .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+             .map(e => e.outerHTML)"""
+    )
+    assert not unlabelled, f"form fields without a label: {unlabelled}"
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+PAGES = {
+    "start": ("/", None),
+    "school-leeg": ("/school", None),
+    "swv-lijst": ("/swv", None),
+    "swv": ("/swv/PO2704", "netwerk-swv"),
+    "beleid": ("/beleid", "netwerk-beleid"),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_with_no_console_error_and_nothing_from_another_host(
+    driver: Any, app_url: str, watch: Watch, name: str
+) -> None:
+    path, network = PAGES[name]
+    driver.get(app_url + path)
+    wait_for(lambda: driver.execute_script("return document.readyState") == "complete", what="page load")
+    assert_accessible_basics(driver)
+    if network:
+        assert network_nodes(driver, network) > 0
+    screenshot(driver, name, full_page=True)
+    watch.check()
+
+
+def ask(driver: Any, app_url: str, *, need: str) -> None:
+    """The school's question with the mouse: find a Haarlem school, pick it, ask."""
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(app_url + "/school")
+    driver.find_element("id", "school-zoek").send_keys("Haarlem")
+    driver.find_element("css selector", "#zoek-school button[type=submit]").click()
+    wait_for(lambda: driver.find_elements("css selector", "#school-lijst input[type=radio]"), what="results")
+    # a primary school (BAO): its board and SWV are in the demo, so every role has an answer
+    label = next(
+        e for e in driver.find_elements("css selector", "#school-lijst label") if "· BAO ·" in e.text
+    )
+    label.click()
+    assert driver.find_element("id", label.get_attribute("for")).is_selected()
+    driver.find_element("id", "postcode").send_keys("2011")
+    Select(driver.find_element("id", "behoefte")).select_by_value(need)
+    driver.find_element("css selector", "#vraag button[type=submit]").click()
+    wait_for(lambda: driver.find_element("id", "antwoord").is_displayed(), what="the answer")
+
+
+def test_school_question_answers_with_roles_providers_and_network(
+    driver: Any, app_url: str, watch: Watch
+) -> None:
+    ask(driver, app_url, need="ijw-45")
+    roles = driver.find_elements("css selector", "#rollen .rol")
+    assert len(roles) >= 5
+    text = driver.find_element("id", "rollen").text
+    for expected in ("samenwerkingsverband", "woongemeente", "Regel:", "Haarlem"):
+        assert expected in text
+    assert "Spaarnezorg Jeugd (fictief)" in driver.find_element("id", "aanbieders").text
+    assert network_nodes(driver, "netwerk-vraag") > 0
+    # The question is not in the address bar (nor in the history).
+    assert "2011" not in driver.current_url and "?" not in driver.current_url
+    publish(screenshot(driver, "school", full_page=True), "school.png")
+    watch.check()
+    asked = [u for u in watch.urls if "/api/v1/who-serves?" in u]
+    assert asked and all(u.startswith(app_url) for u in asked)
+
+
+def test_a_provider_named_like_markup_is_shown_as_text(driver: Any, app_url: str, watch: Watch) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    ask(driver, app_url, need="ijw-46")
+    providers = driver.find_element("id", "aanbieders")
+    assert XSS in providers.text
+    assert "Crisishulp <b>vet</b> (fictief)" in providers.text
+    assert driver.execute_script("return document.querySelectorAll('#antwoord img, #antwoord b').length") == 0
+    assert network_nodes(driver, "netwerk-vraag") > 0
+    time.sleep(0.5)
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018 - an alert would mean the markup ran
+    watch.check()
+
+
+def _tab_to(driver: Any, element_id: str = "", *, name: str = "", limit: int = 40) -> None:
+    """Press Tab until the element with this id (or form field name) has the focus."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    attr, wanted = ("name", name) if name else ("id", element_id)
+    for _ in range(limit):
+        if driver.execute_script(f"return document.activeElement && document.activeElement.{attr}") == wanted:
+            return
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+    raise AssertionError(f"could not reach {attr}={wanted} with Tab")
+
+
+def _focus_is_visible(driver: Any) -> bool:
+    return bool(
+        driver.execute_script(
+            """const s = getComputedStyle(document.activeElement);
+               return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2"""
+        )
+    )
+
+
+def test_school_question_with_the_keyboard_only(driver: Any, app_url: str, watch: Watch) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    def press(*keys: str) -> None:
+        ActionChains(driver).send_keys(*keys).perform()
+
+    driver.get(app_url + "/school")
+    wait_for(lambda: driver.execute_script("return document.readyState") == "complete", what="page load")
+    _tab_to(driver, "school-zoek")
+    assert _focus_is_visible(driver)
+    press("Harlem", Keys.ENTER)  # a typo: the search is tolerant
+    wait_for(lambda: driver.find_elements("css selector", "#school-lijst input[type=radio]"), what="results")
+    _tab_to(driver, name="school")  # past the search button, into the radio group
+    assert _focus_is_visible(driver)
+    press(Keys.SPACE)
+    assert driver.execute_script("return document.activeElement.checked") is True
+    _tab_to(driver, "postcode")
+    press("2011")
+    _tab_to(driver, "behoefte")
+    for _ in range(30):
+        if driver.execute_script("return document.activeElement.value") == "ijw-45":
+            break
+        press(Keys.ARROW_DOWN)
+    assert driver.execute_script("return document.getElementById('behoefte').value") == "ijw-45"
+    _tab_to(driver, "vraag-knop")
+    assert _focus_is_visible(driver)
+    press(Keys.ENTER)
+    wait_for(lambda: driver.find_element("id", "antwoord").is_displayed(), what="the answer")
+    assert driver.execute_script("return document.activeElement.id") == "antwoord-kop"
+    assert len(driver.find_elements("css selector", "#rollen .rol")) >= 5
+    network_nodes(driver, "netwerk-vraag")
+    watch.check()
+
+
+def test_mismatch_table_sorts_by_keyboard_and_the_map_names_gemeenten(
+    driver: Any, app_url: str, watch: Watch
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(app_url + "/beleid?signal=buiten&regio=PV27")
+    wait_for(lambda: driver.execute_script("return document.readyState") == "complete", what="page load")
+    table = driver.find_element("id", "mismatch-tabel")
+    header = table.find_elements("css selector", "thead th")[1]
+    button = header.find_element("css selector", "button")
+    driver.execute_script("arguments[0].focus()", button)
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+
+    def column() -> list[int]:
+        cells = table.find_elements("css selector", "tbody tr td:nth-child(2)")
+        return [int(c.text) for c in cells]
+
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert column() == sorted(column())
+    ActionChains(driver).send_keys(Keys.SPACE).perform()
+    assert header.get_attribute("aria-sort") == "descending"
+    assert column() == sorted(column(), reverse=True)
+
+    svg = driver.find_element("css selector", "svg.kaart")
+    tips = driver.execute_script(
+        "return Array.from(document.querySelectorAll('svg.kaart path > title')).map(t => t.textContent)"
+    )
+    assert any(t.startswith("Haarlem (GM0392): ca.") for t in tips)
+    assert driver.execute_script("return document.querySelectorAll('svg.kaart .legenda rect').length") >= 5
+    publish(screenshot(driver, "beleid-kaart", element=svg), "beleid-kaart.png")
+    network_nodes(driver, "netwerk-beleid")
+    watch.check()
+
+
+def test_phone_width_has_no_horizontal_scrolling(driver: Any, app_url: str, watch: Watch) -> None:
+    phone = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+    try:
+        for path in ("/", "/school", "/swv", "/swv/PO2704", "/beleid"):
+            driver.get(app_url + path)
+            wait_for(lambda: driver.execute_script("return document.readyState") == "complete", what="load")
+            overflow = driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
+        screenshot(driver, "beleid-telefoon")
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    watch.check()

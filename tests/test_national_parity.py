@@ -1,0 +1,83 @@
+"""Both backends give the same answers on real national data (all of ../shared/data plus the
+demo's fictional wijkteams, providers and contracts): who-serves for a sample of real and
+random questions, the neighbourhoods behind them, the overlap of every SWV with the
+jeugdregio's, and the mismatch report."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Mapping
+from datetime import date
+
+from api.cli import demo_files
+from graph.neighbourhood import Seed
+from graph.queries.mismatch import mismatch
+from graph.queries.overlap import overlaps_between
+from graph.queries.who_serves import QueryError, _seeds, who_serves
+from graph.store import GraphStore
+from importers.run import run_import
+
+from .test_import_all import all_files
+from .test_import_cbs import needs_shared
+
+
+def sample(store: GraphStore, n: int) -> list[tuple[str, str, str]]:
+    """Half real (school, home PC4) pairs from DUO's pupil postcodes, half drawn at random
+    from the whole country, some with a full postcode (PC6)."""
+    rng = random.Random(7)
+    pairs = [(e.src.id, e.dst.id) for e in store.edges(rel="LEERLINGEN_UIT")]
+    schools = [s.id for s in store.nodes("School")]
+    pc4s = [p.id for p in store.nodes("PC4")]
+    pc6s = [p.id for p in store.nodes("PC6")] or [f"{pc}AB" for pc in pc4s]
+    asked = [rng.choice(pairs) for _ in range(n // 2)]
+    asked += [(rng.choice(schools), rng.choice(pc4s)) for _ in range(n // 2 - 10)]
+    asked += [(rng.choice(schools), rng.choice(pc6s)) for _ in range(10)]
+    return [(s, pc, rng.choice(["45", "54", "dyslexie"])) for s, pc in asked]
+
+
+def answer(store: GraphStore, school: str, pc: str, need: str) -> object:
+    try:
+        return dataclasses.asdict(who_serves(store, school, pc, need, date(2025, 10, 1)))
+    except QueryError as exc:
+        return ("error", exc.field, exc.status, str(exc))
+
+
+def fetched(store: GraphStore, seeds: list[Seed]) -> tuple[list[object], list[object]]:
+    """A neighbourhood as plain data, without the import ids (each backend had its own run)."""
+    nodes, edges = store.neighbourhood(seeds).records()
+
+    def plain(props: Mapping[str, object]) -> dict[str, object]:
+        return {k: v for k, v in props.items() if k != "import_id"}
+
+    return (
+        [(n.key, plain(n.props)) for n in nodes],
+        [(e.src, e.rel, e.dst, plain(e.props)) for e in edges],
+    )
+
+
+@needs_shared
+def test_national_answers_agree(embedded_store: GraphStore, neo4j_store: GraphStore) -> None:
+    for store in (embedded_store, neo4j_store):
+        report = run_import(store, all_files() + demo_files())
+        assert report.applied
+    asked = sample(embedded_store, 200)
+    assert len(asked) == 200
+    answered = 0
+    for school, pc, need in asked:
+        here = answer(embedded_store, school, pc, need)
+        assert here == answer(neo4j_store, school, pc, need), (school, pc, need)
+        answered += isinstance(here, dict)
+        seeds = _seeds(school, pc, "ijw-45")
+        assert fetched(embedded_store, seeds) == fetched(neo4j_store, seeds)
+    assert answered >= 190  # the sample is of real schools and postcodes: nearly all answer
+
+    swv_jr = overlaps_between(embedded_store, "Swv", "jeugdregio")
+    assert [dataclasses.asdict(o) for o in swv_jr] == [
+        dataclasses.asdict(o) for o in overlaps_between(neo4j_store, "Swv", "jeugdregio")
+    ]
+    # every SWV lies in at least one jeugdregio, and each pair is listed once
+    assert {o.a for o in swv_jr} == {f"Swv:{s.id}" for s in embedded_store.nodes("Swv")}
+    assert len({(o.a, o.b) for o in swv_jr}) == len(swv_jr)
+
+    assert dataclasses.asdict(mismatch(embedded_store)) == dataclasses.asdict(mismatch(neo4j_store))

@@ -1,0 +1,132 @@
+"""The web pages in process (no browser): every page renders in Dutch with a strict
+Content-Security-Policy, loads nothing from another host, escapes data, and never echoes or
+logs a pupil's question. The browser half is in test_browser.py."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.cli import demo_files
+from graph.embedded import EmbeddedStore
+from graph.records import Batch, NodeRecord
+from graph.store import GraphStore
+from importers.run import run_import
+
+PAGES = [
+    "/",
+    "/school",
+    "/swv",
+    "/swv?sector=VO",
+    "/swv/PO2704",
+    "/beleid",
+    "/beleid?signal=buiten&regio=PV27",
+]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    store: GraphStore = EmbeddedStore(tmp_path_factory.mktemp("pages") / "graph.json")
+    run_import(store, demo_files())
+    batch = Batch()
+    batch.add_node(
+        NodeRecord(
+            "Swv",
+            "PO9999",
+            {"naam": "<script>alert(1)</script>", "source": "test", "source_date": "2025", "import_id": "t"},
+        )
+    )
+    store.apply(batch)
+    with TestClient(create_app(store)) as c:
+        yield c
+    store.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_in_dutch_with_a_strict_policy(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/html")
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe" not in csp
+    assert r.headers["referrer-policy"] == "no-referrer"
+    html = r.text
+    assert '<html lang="nl">' in html and 'name="viewport"' in html
+    assert "<script>" not in html.replace('<script src="/static/', "")  # no inline script at all
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert url.startswith(("/", "#", "mailto:")), url  # nothing from another host
+
+
+def test_every_form_field_has_a_label(client: TestClient) -> None:
+    for path in ("/school", "/swv", "/beleid"):
+        html = client.get(path).text
+        labelled = set(re.findall(r'<label[^>]* for="([^"]+)"', html))
+        fields = re.findall(r"<(?:input|select|textarea)\b[^>]*>", html)
+        assert fields, path
+        for field in fields:
+            ident = re.search(r'\bid="([^"]+)"', field)
+            assert ident and ident.group(1) in labelled, f"{path}: {field}"
+
+
+def test_school_page_lists_the_needs_and_ignores_a_query(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="sociale_kaart.api"):
+        r = client.get("/school", params={"school": "15UJ00", "postcode": "2011AB", "need": "45"})
+    assert r.status_code == 200
+    assert '<option value="ijw-45">45 – Jeugdhulp ambulant</option>' in r.text
+    assert '<option value="onderwijs-dyslexie">Dyslexie</option>' in r.text
+    assert "2011AB" not in r.text and "15UJ00" not in r.text
+    assert "GET /school 200" in caplog.text and "2011AB" not in caplog.text
+
+
+def test_swv_page_shows_overlaps_and_escapes_names(client: TestClient) -> None:
+    html = client.get("/swv/po2704").text
+    for expected in ("Haarlem", "Haarlemmermeer", "Jeugdregio JZ11", "Jeugdregio JZ15", "VO2705"):
+        assert expected in html
+    assert 'data-url="/api/v1/network/swv/PO2704?format=json"' in html
+    assert "jeugdregio's (JZ11, JZ15)" in html
+    listing = client.get("/swv").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; (PO9999)" in listing and "<script>alert" not in listing
+    r = client.get("/swv/XX0000")
+    assert r.status_code == 404 and "XX0000" in r.text and r.headers["content-type"].startswith("text/html")
+
+
+def test_beleid_page_has_table_map_and_network(client: TestClient) -> None:
+    html = client.get("/beleid", params={"signal": "buiten", "regio": "PV27"}).text
+    assert 'id="mismatch-tabel"' in html and 'aria-sort="ascending"' in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="kaart"' in html
+    assert 'href="/api/v1/map/gemeenten.svg?signal=buiten&amp;regio=PV27"' in html
+    assert '<option value="buiten" selected>' in html and '<option value="PV27" selected>' in html
+    assert 'data-url="/api/v1/network/mismatch?format=json"' in html
+    # an unknown signal or region falls back to the defaults rather than failing
+    html = client.get("/beleid", params={"signal": "<x>", "regio": "<y>"}).text
+    assert '<option value="swvs-po" selected>' in html and "&lt;x&gt;" not in html
+
+
+def test_static_files(client: TestClient) -> None:
+    for name, kind in (
+        ("style.css", "text/css"),
+        ("kaart.js", "text/javascript"),
+        ("school.js", "text/javascript"),
+        ("favicon.svg", "image/svg+xml"),
+        ("vis-network.min.js", "text/javascript"),
+        ("vis-network.css", "text/css"),
+    ):
+        r = client.get(f"/static/{name}")
+        assert r.status_code == 200 and r.headers["content-type"].startswith(kind), name
+    assert b"vis-network" in client.get("/static/vis-network.min.js").content[:400]
+    for bad in ("nothing.js", "..%2Fpages.py", "__init__.py", ".hidden.css"):
+        assert client.get(f"/static/{bad}").status_code == 404, bad
+
+
+def test_scripts_put_data_in_the_page_as_text_only(client: TestClient) -> None:
+    for name in ("kaart.js", "school.js"):
+        js = client.get(f"/static/{name}").text
+        assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "eval(" not in js
+        assert "http://" not in js and "https://" not in js
