@@ -1,4 +1,5 @@
-"""The ``sociale-kaart`` command: serve, import, demo and stats.
+"""The ``sociale-kaart`` command: serve, import, demo, stats, export (network pictures) and
+export-hsds.
 
 Every command takes ``--store``: an embedded store file or a ``bolt://``/``neo4j://`` URI
 (default: ``SOCIALE_KAART_STORE``, then ``NEO4J_URI``, then the embedded file in the data

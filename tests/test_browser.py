@@ -27,7 +27,11 @@ import pytest
 
 from api.cli import demo_files
 from graph.embedded import EmbeddedStore
+from graph.store import GraphStore
 from importers.run import run_import
+from viz.export import write_network
+from viz.model import Network, NetworkBuilder
+from viz.network import mismatch_network, swv_network
 
 from .conftest import IN_CI, REPO
 
@@ -84,15 +88,22 @@ def _xss_provider(folder: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def app_url(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
-    from api.app import create_app
-
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     folder = tmp_path_factory.mktemp("browser")
     store = EmbeddedStore(folder / "graph.json")
     report = run_import(store, [*demo_files(), *_xss_provider(folder)])
     assert not report.problems, report.text()
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_ready: None, demo_store: GraphStore) -> Iterator[str]:
+    import uvicorn
+
+    from api.app import create_app
+
+    store = demo_store
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -109,7 +120,6 @@ def app_url(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> It
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-    store.close()
 
 
 # --- the browser --------------------------------------------------------------------------------
@@ -440,3 +450,61 @@ def test_phone_width_has_no_horizontal_scrolling(driver: Any, app_url: str, watc
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     watch.check()
+
+
+# --- exported pictures, opened from disk with the network switched off ---------------------------
+
+
+def synthetic_network(size: int) -> Network:
+    b = NetworkBuilder(f"Synthetisch netwerk van {size} knopen")
+    groups = ["school", "schoolbestuur", "swv", "gemeente", "wijkteam", "zorgaanbieder"]
+    for i in range(size):
+        b.node(f"n{i}", f"Knoop {i}", groups[i % len(groups)], f"Knoop {i}")
+    for i in range(1, size):
+        b.edge(f"n{i}", f"n{(i * 7919) % i}", "", f"lijn {i}")
+    return b.build()
+
+
+def test_exported_pictures_show_the_whole_network_offline(
+    driver: Any, app_url: str, tmp_path: Path, demo_store: GraphStore
+) -> None:
+    """What `sociale-kaart export` writes, opened as a file with the browser offline: every
+    node is drawn, nothing is requested, nothing complains. The time to draw 1,500 nodes is
+    written to the artifacts (a measurement, not a test)."""
+    pictures = {
+        "mismatch": mismatch_network(demo_store),
+        "swv": swv_network(demo_store, "PO2704"),
+        "synthetisch-1500": synthetic_network(1500),
+    }
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    timings = {}
+    try:
+        for name, network in pictures.items():
+            path = tmp_path / f"{name}.html"
+            write_network(network, path)
+            watch = Watch(driver, path.as_uri())
+            watch.drain()
+            driver.get(path.as_uri())
+            drawn = wait_for(
+                lambda: driver.execute_script("return document.body.getAttribute('data-getekend-ms')"),
+                timeout=60,
+                what=f"{name} to be drawn",
+            )
+            timings[name] = int(drawn)
+            assert driver.execute_script("return window.netwerk.body.data.nodes.length") == len(network.nodes)
+            assert driver.execute_script("return window.netwerk.body.data.edges.length") == len(network.edges)
+            assert not watch.drain(), f"console errors in {name}"
+            others = [u for u in watch.urls if u != path.as_uri() and not u.startswith(("data:", "blob:"))]
+            assert not others, f"{name} requested more than itself: {others}"
+            screenshot(driver, f"export-{name}")
+    finally:
+        driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "export-timings.json").write_text(json.dumps(timings, indent=2))

@@ -1,4 +1,4 @@
-"""The OpenAPI description is the API's manual: every GET under /api/v1 must say what it does
+"""The OpenAPI description is the API's manual: every operation under /api/v1 must say what it does
 (a summary of its own: FastAPI would otherwise make one of the function's name), what it
 answers (a 200 response with a schema), and show an example of a parameter or of the answer.
 A new endpoint without them fails here."""
@@ -42,18 +42,23 @@ def has_example(spec: dict[str, Any], node: Any, seen: frozenset[str] = frozense
 
 def operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [
-        (path, item["get"])
+        (path, op)
         for path, item in sorted(spec["paths"].items())
-        if path.startswith("/api/v1/") and "get" in item
+        if path.startswith("/api/v1/")
+        for method, op in sorted(item.items())
+        if method in ("get", "post", "put", "patch", "delete")
     ]
 
 
 def made_up_summary(path: str, op: dict[str, Any]) -> str | None:
     """The summary FastAPI makes of the function's name when none is given: its operation id
     is that name, then the path and the method with every other character an underscore."""
-    tail = re.sub(r"\W", "_", path) + "_get"
     name = op.get("operationId", "")
-    return name.removesuffix(tail).replace("_", " ").title() if name.endswith(tail) else None
+    for method in ("get", "post", "put", "patch", "delete"):
+        tail = re.sub(r"\W", "_", path) + "_" + method
+        if name.endswith(tail):
+            return name.removesuffix(tail).replace("_", " ").title()
+    return None
 
 
 def missing(spec: dict[str, Any], path: str, op: dict[str, Any]) -> list[str]:
@@ -71,12 +76,13 @@ def missing(spec: dict[str, Any], path: str, op: dict[str, Any]) -> list[str]:
     elif not content or not ok.get("description"):
         # a picture (SVG) has no JSON schema, but its media type and a description
         gaps.append("a 200 response with a media type and a description")
-    if not has_example(spec, op.get("parameters", [])) and not has_example(spec, content):
+    examples = (op.get("parameters", []), content, op.get("requestBody", {}))
+    if not any(has_example(spec, part) for part in examples):
         gaps.append("an example of a parameter or of the answer")
     return gaps
 
 
-def test_every_api_v1_get_is_documented(embedded_store: GraphStore) -> None:
+def test_every_api_v1_operation_is_documented(embedded_store: GraphStore) -> None:
     app = create_app(embedded_store)
     with TestClient(app) as client:
         spec = client.get("/openapi.json").json()
@@ -84,8 +90,8 @@ def test_every_api_v1_get_is_documented(embedded_store: GraphStore) -> None:
     ops = operations(spec)
     paths = {p for p, _ in ops}
     # the walk sees the endpoints: the check below cannot pass by checking nothing
-    assert {"/api/v1/health", "/api/v1/search/schools", "/api/v1/mismatch/swvs"} <= paths
-    gaps = {f"GET {path}": need for path, op in ops if (need := missing(spec, path, op))}
+    assert {"/api/v1/health", "/api/v1/search/schools", "/api/v1/imports"} <= paths
+    gaps = {f"{path} {op['operationId']}": need for path, op in ops if (need := missing(spec, path, op))}
     assert gaps == {}, f"endpoints that lack documentation: {gaps}"
 
 

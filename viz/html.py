@@ -240,6 +240,7 @@ Houd de muis op een knoop of lijn voor de uitleg.</p>
     { nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) },
     data.options
   );
+  window.netwerk = network; // for a test or a curious reader in the console
   network.on("stabilizationProgress", function (p) {
     status.textContent = "De tekening wordt opgebouwd: " + Math.round((100 * p.iterations) / p.total) + "%";
   });
