@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.routers import health, imports, mismatch, overlap, pages, search, who_serves
@@ -16,6 +17,32 @@ from graph.config import StoreTarget
 from graph.store import GraphStore
 
 log = logging.getLogger("sociale_kaart.api")
+
+
+class AccessLog:
+    """Our own access log: method, path and status only. Query strings are never logged,
+    because a who-serves question (school + postcode + need) is personal data. A plain ASGI
+    middleware: Starlette's BaseHTTPMiddleware would cost a task and a stream per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            log.info("%s %s %s", scope["method"], scope["path"], status)
 
 
 def create_app(store: str | GraphStore | None = None, api_key: str | None = None) -> FastAPI:
@@ -53,12 +80,5 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
     app.include_router(search.router, prefix="/api/v1")
     app.include_router(pages.router)  # web pages (/, /school, /swv, /beleid) and /api/v1/map
 
-    @app.middleware("http")
-    async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Our own access log: method, path and status only. Query strings are never logged,
-        # because a who-serves question (school + postcode + need) is personal data.
-        response = await call_next(request)
-        log.info("%s %s %s", request.method, request.url.path, response.status_code)
-        return response
-
+    app.add_middleware(AccessLog)
     return app

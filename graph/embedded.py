@@ -68,6 +68,7 @@ class EmbeddedStore(GraphStore):
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._by_kind: dict[str, set[str]] = {}
         self._stamp: tuple[int, int, int] | None = None
+        self._writing = False
         with self._lock:
             self._load()
 
@@ -79,8 +80,13 @@ class EmbeddedStore(GraphStore):
     def ping(self) -> None:
         self._refresh()
 
+    def quick(self) -> bool:
+        # Neither a write under way (in this process) nor a newer file to load. A write that
+        # starts right after this check makes that one read wait for it: rare, and correct.
+        return not self._writing and self._file_stamp() == self._stamp
+
     def apply(self, batch: Batch) -> ApplyResult:
-        with self._lock, self._file_lock():
+        with self._lock, self._writing_flag(), self._file_lock():
             self._refresh()
             g = self._graph
             wanted = list(batch.nodes) + list(endpoints_outside(batch))
@@ -239,6 +245,14 @@ class EmbeddedStore(GraphStore):
         return g.edges(keys=True, data=True)
 
     # -- the file ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writing_flag(self) -> Iterator[None]:
+        self._writing = True
+        try:
+            yield
+        finally:
+            self._writing = False
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Set
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import neo4j
@@ -222,14 +223,17 @@ class Neo4jStore(GraphStore):
         return sorted(out, key=edge_sort_key)
 
     def neighbourhood(self, seeds: Sequence[Seed]) -> Neighbourhood:
-        """One statement, one round trip: every chain of steps is one branch of a UNION."""
-        query, params = neighbourhood_cypher(seeds)
+        """One statement, one round trip, one row: the tree of steps as nested subqueries
+        (see :func:`neighbourhood_cypher`)."""
+        query = neighbourhood_cypher(tuple((seed.key.kind, seed.steps) for seed in seeds))
+        params = {f"s{i}": seed.key.id for i, seed in enumerate(seeds)}
 
-        def once() -> list[neo4j.Record]:
+        def once() -> list[list[Any]]:
             with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
-                return list(s.run(query, params))
+                record = s.run(query, params).single(strict=True)
+                return record[0]  # type: ignore[no-any-return]
 
-        def run() -> list[neo4j.Record]:
+        def run() -> list[list[Any]]:
             # An auto-commit read: RUN and PULL go out together, so the question costs one
             # round trip (a managed transaction adds BEGIN and COMMIT). The driver does not
             # retry these; a read has nothing to undo, so one retry here covers a pooled
@@ -239,17 +243,15 @@ class Neo4jStore(GraphStore):
             except (ServiceUnavailable, SessionExpired):
                 return once()
 
-        recs = self._guard(run)
         nodes: dict[NodeKey, NodeRecord] = {}
         edges: list[EdgeRecord] = []
-        for x in recs:
-            key = NodeKey(x["nk"], x["ni"])
+        for sk, si, t, dk, di, rp, nk, ni, np in self._guard(run):
+            key = NodeKey(nk, ni)
             if key not in nodes:
-                props = {k: v for k, v in x["np"].items() if k != "id" and k not in BULKY}
-                nodes[key] = NodeRecord(key.kind, key.id, props)
-            if x["t"] is not None:
-                src, dst = NodeKey(x["sk"], x["si"]), NodeKey(x["dk"], x["di"])
-                edges.append(EdgeRecord(src, x["t"], dst, dict(x["rp"])))
+                props = {k: v for k, v in np.items() if k != "id" and k not in BULKY}
+                nodes[key] = NodeRecord(nk, ni, props)
+            if t is not None:
+                edges.append(EdgeRecord(NodeKey(sk, si), t, NodeKey(dk, di), rp))
         return Neighbourhood(nodes.values(), edges)
 
     def data_version(self) -> Hashable:
@@ -289,36 +291,34 @@ class Neo4jStore(GraphStore):
         self._driver.close()
 
 
-def neighbourhood_cypher(seeds: Sequence[Seed]) -> tuple[str, dict[str, Any]]:
-    """The Cypher for :meth:`Neo4jStore.neighbourhood`: the tree of steps as nested
-    subqueries, each node reached yielding itself (with the relationship that reached it)
-    and then, by ``UNION ALL``, what its own steps reach. Every relationship is expanded
-    once, from an index seek on each seed.
+@lru_cache(maxsize=64)
+def neighbourhood_cypher(shape: tuple[tuple[str, tuple[Step, ...]], ...]) -> str:
+    """The Cypher for :meth:`Neo4jStore.neighbourhood`, for seeds of these kinds with these
+    steps (seed ``i``'s id is parameter ``$s{i}``): the tree of steps as nested subqueries,
+    each node reached yielding itself (with the relationship that reached it) and then, by
+    ``UNION ALL``, what its own steps reach. Every relationship is expanded once, from an
+    index seek on each seed. All rows come back as one list in one record: one message to
+    decode instead of one per row.
 
-    The text depends only on the shape of the steps, not on the seeds' ids (those are
-    parameters), so Neo4j plans it once and reuses the plan for every question.
+    The text depends only on the shape of the question, so it is built once and Neo4j plans
+    it once, whatever the ids.
 
     >>> from graph.neighbourhood import out
-    >>> q, p = neighbourhood_cypher([Seed(NodeKey("School", "00AA00"), (out("LIGT_IN", "PC4"),))])
-    >>> "MATCH (n0:School {id: $s0})" in q and "MATCH (n0)-[r1:LIGT_IN]->(n1:PC4)" in q, p
-    (True, {'s0': '00AA00'})
+    >>> q = neighbourhood_cypher((("School", (out("LIGT_IN", "PC4"),)),))
+    >>> "MATCH (n0:School {id: $s0})" in q and "MATCH (n0)-[r1:LIGT_IN]->(n1:PC4)" in q
+    True
     """
-    params: dict[str, Any] = {}
-    branches = []
-    for i, seed in enumerate(seeds):
-        params[f"s{i}"] = seed.key.id
-        body = _subtree(seed.steps, 0)
-        branches.append(
-            f"MATCH (n0:{known_kind(seed.key.kind)} {{id: $s{i}}}) CALL (n0) {{ {body} }} RETURN r, n"
-        )
-    query = (
+    branches = [
+        f"MATCH (n0:{known_kind(kind)} {{id: $s{i}}}) CALL (n0) {{ {_subtree(steps, 0)} }} RETURN r, n"
+        for i, (kind, steps) in enumerate(shape)
+    ]
+    bulky = ", ".join(f"{b}: null" for b in sorted(BULKY))
+    return (
         "CALL () { "
         + " UNION ALL ".join(branches)
-        + " } RETURN labels(startNode(r))[0] AS sk, startNode(r).id AS si, type(r) AS t, "
-        "labels(endNode(r))[0] AS dk, endNode(r).id AS di, properties(r) AS rp, "
-        "labels(n)[0] AS nk, n.id AS ni, n {.*, " + ", ".join(f"{b}: null" for b in sorted(BULKY)) + "} AS np"
+        + " } RETURN collect([labels(startNode(r))[0], startNode(r).id, type(r), labels(endNode(r))[0], "
+        f"endNode(r).id, properties(r), labels(n)[0], n.id, n {{.*, {bulky}}}]) AS rows"
     )
-    return query, params
 
 
 def _subtree(steps: Sequence[Step], depth: int, by_rel: bool = True) -> str:

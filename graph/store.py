@@ -133,6 +133,12 @@ class GraphStore(ABC):
     @abstractmethod
     def info(self) -> BackendInfo: ...
 
+    def quick(self) -> bool:
+        """Whether a read now is answered from memory at once: no network, no writer to wait
+        for, nothing to load. The API answers such reads on its event loop, where a hop to
+        a worker thread would cost more than the answer; others go to a worker thread."""
+        return False
+
     @abstractmethod
     def ping(self) -> None:
         """Raise :class:`StoreUnavailable` unless the backend answers now."""

@@ -124,3 +124,30 @@ def test_a_failed_save_keeps_memory_and_file_as_they_were(
     assert not list(tmp_path.glob(".g.json.*.tmp"))
     assert store.node(NodeKey("PC4", "2011")).props["plaats"] == "Haarlem"  # type: ignore[union-attr]
     assert store.node(NodeKey("PC4", "2012")) is None
+
+
+def test_quick_only_when_nothing_is_being_written_or_waits_to_be_loaded(
+    tmp_path: Path, demo_batch: Batch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API answers on its event loop only what the store can answer at once."""
+    path = tmp_path / "graph.json"
+    store = EmbeddedStore(path)
+    assert store.quick()
+    seen_while_writing = []
+    save = store._save
+
+    def spying_save() -> None:
+        seen_while_writing.append(store.quick())
+        save()
+
+    monkeypatch.setattr(store, "_save", spying_save)
+    store.apply(demo_batch)
+    assert seen_while_writing == [False] and store.quick()
+    other = EmbeddedStore(path)
+    batch = Batch()
+    batch.add_node(NodeRecord("PC4", "9999", {"plaats": "Nergens", **PROV}))
+    time.sleep(0.01)  # a new modification time, whatever the file system's resolution
+    other.apply(batch)
+    assert not store.quick()  # another process wrote: the next read loads the file first
+    assert store.node(NodeKey("PC4", "9999")) is not None
+    assert store.quick()

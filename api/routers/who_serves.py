@@ -6,14 +6,13 @@ A question (school + home postcode + need) can identify a child, so the answer c
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
-from api.params import NO_STORE, Enrolled, Need, OnDate, Postcode, School, question_problem
+from api.deps import StoreDep, answer
+from api.params import NO_STORE, Enrolled, Need, OnDate, Postcode, School, model_response, question_problem
 from api.problems import Problem
 from graph.queries.who_serves import QueryError, who_serves
 
@@ -68,9 +67,8 @@ class AnswerOut(BaseModel):
         422: {"model": Problem, "description": "a malformed school code or postcode"},
     },
 )
-def get_who_serves(
+async def get_who_serves(
     request: Request,
-    response: Response,
     store: StoreDep,
     school: School,
     postcode: Postcode,
@@ -82,8 +80,7 @@ def get_who_serves(
     leerplicht, rmc, ggd) with its rule and the path that proves it; contracted providers for
     the need, nearest and shortest wait first; and warnings on grensverkeer and missing data."""
     try:
-        answer = who_serves(store, school, postcode, need, on, enrolled)
+        found = await answer(store, lambda: who_serves(store, school, postcode, need, on, enrolled))
     except QueryError as exc:
         return question_problem(request, exc)
-    response.headers.update(NO_STORE)
-    return dataclasses.asdict(answer)
+    return model_response(AnswerOut, found, NO_STORE)
