@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.problems import problem_response
+from graph.queries.overlap import RegionError
 from graph.queries.who_serves import QueryError
 
 #: Answers to a pupil's question may identify the child: no cache anywhere may keep them.
@@ -49,3 +50,10 @@ def question_problem(request: Request, exc: QueryError) -> JSONResponse:
         headers=NO_STORE,
         errors=suggestions or [{"field": exc.field, "reason": str(exc)}],
     )
+
+
+def region_problem(request: Request, exc: RegionError) -> JSONResponse:
+    """A region that cannot be read as asked: 404 for an unknown code, 422 for a malformed
+    one, with the forms that are understood."""
+    title = "Not found" if exc.status == 404 else "Invalid region"
+    return problem_response(exc.status, title, str(exc), request=request)

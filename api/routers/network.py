@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from pydantic import ConfigDict
 
 from api.deps import StoreDep
-from api.params import NO_STORE, Enrolled, Need, OnDate, Postcode, School, question_problem
-from api.problems import Problem, problem_response
+from api.params import NO_STORE, Enrolled, Need, OnDate, Postcode, School, question_problem, region_problem
+from api.problems import Problem
 from api.routers.overlap import REGION_HELP
 from graph.queries.overlap import RegionError
 from graph.queries.who_serves import QueryError, who_serves
@@ -121,12 +121,6 @@ def _send(network: Network, fmt: str, response: Response, headers: dict[str, str
     return network
 
 
-def _problem(request: Request, exc: RegionError) -> JSONResponse:
-    """The same problem+json as /overlap gives for the same mistake."""
-    title = "Not found" if exc.status == 404 else "Invalid region"
-    return problem_response(exc.status, title, str(exc), request=request)
-
-
 @router.get(
     "/network/who-serves",
     response_model=NetworkOut,
@@ -174,7 +168,7 @@ def get_swv_network(
     try:
         network = swv_network(store, swv_id)
     except RegionError as exc:
-        return _problem(request, exc)
+        return region_problem(request, exc)
     return _send(network, format, response)
 
 
@@ -197,7 +191,7 @@ def get_overlap_network(
     try:
         network = overlap_network(store, a, b)
     except RegionError as exc:
-        return _problem(request, exc)
+        return region_problem(request, exc)
     return _send(network, format, response)
 
 

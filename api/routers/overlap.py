@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from api.deps import StoreDep
-from api.problems import Problem, problem_response
+from api.params import region_problem
+from api.problems import Problem
 from graph.queries.overlap import RegionError, overlap, overlapping
 
 router = APIRouter(tags=["overlap"])
@@ -42,11 +43,6 @@ class OverlapPage(BaseModel):
     total: int
 
 
-def _problem(request: Request, exc: RegionError) -> Any:
-    title = "Not found" if exc.status == 404 else "Invalid region"
-    return problem_response(exc.status, title, str(exc), request=request)
-
-
 @router.get(
     "/overlap",
     response_model=OverlapOut,
@@ -64,7 +60,7 @@ def get_overlap(
     try:
         return dataclasses.asdict(overlap(store, a, b))
     except RegionError as exc:
-        return _problem(request, exc)
+        return region_problem(request, exc)
 
 
 @router.get(
@@ -91,6 +87,6 @@ def get_overlapping(
     try:
         found = overlapping(store, region, type.strip().lower())
     except RegionError as exc:
-        return _problem(request, exc)
+        return region_problem(request, exc)
     items = [dataclasses.asdict(o) for o in found[(page - 1) * size : page * size]]
     return {"items": items, "page": page, "size": size, "total": len(found)}
