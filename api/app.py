@@ -8,41 +8,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
+from api.middleware import PrivacyGuard
 from api.routers import health, imports, mismatch, overlap, pages, search, who_serves
 from api.routers import network as network_pictures
 from graph.config import StoreTarget
 from graph.store import GraphStore
 
 log = logging.getLogger("sociale_kaart.api")
-
-
-class AccessLog:
-    """Our own access log: method, path and status only. Query strings are never logged,
-    because a who-serves question (school + postcode + need) is personal data. A plain ASGI
-    middleware: Starlette's BaseHTTPMiddleware would cost a task and a stream per request."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        status = 500
-
-        async def send_and_note(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_note)
-        finally:
-            log.info("%s %s %s", scope["method"], scope["path"], status)
 
 
 def create_app(store: str | GraphStore | None = None, api_key: str | None = None) -> FastAPI:
@@ -80,5 +54,5 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
     app.include_router(search.router, prefix="/api/v1")
     app.include_router(pages.router)  # web pages (/, /school, /swv, /beleid) and /api/v1/map
 
-    app.add_middleware(AccessLog)
+    app.add_middleware(PrivacyGuard)
     return app

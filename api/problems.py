@@ -100,6 +100,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # Logged with the path only: query strings may hold a pupil's postcode.
-        log.exception("unexpected error on %s", request.url.path)
+        # A backstop (api.middleware.PrivacyGuard answers first): logged by type and path,
+        # not by message, which may quote a pupil's question.
+        log.error("unexpected %s on %s", type(exc).__name__, request.url.path)
         return problem_response(500, "Internal error", "Something went wrong on our side.", request=request)

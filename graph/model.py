@@ -86,6 +86,9 @@ class Gemeente(Entity):
     opgeheven: date | None = Field(
         default=None, description="first day it no longer existed (herindeling); see OPGEGAAN_IN"
     )
+    opgesplitst_in: list[GemeenteCode] = Field(
+        default_factory=list, description="split up (herindeling): the gemeenten its parts went to"
+    )
 
 
 class Provincie(Entity):

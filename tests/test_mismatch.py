@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 from collections import defaultdict
+from datetime import date
 
 from fastapi.testclient import TestClient
 
@@ -57,3 +58,29 @@ def test_split_gemeenten_match_the_regulation(embedded_store: GraphStore) -> Non
             rotterdam[swv] += 1
     split = {s.gemeente: s.swvs for s in report.split_gemeenten if s.sector == "PO"}
     assert split["GM0599"] == dict(sorted(rotterdam.items())) and len(rotterdam) > 1
+
+
+def test_providers_count_when_their_contract_runs_on_the_day(embedded_store: GraphStore) -> None:
+    """As in a who-serves answer: a contract that ended does not make a partner."""
+    store = embedded_store
+    run_import(store, demo_files())
+    contracts = {c.id: c.props for c in store.nodes("Contract")}
+    buyer = {e.dst.id: e.src.id for e in store.edges(rel="OPDRACHTGEVER_VAN")}
+    pc4s = {e.src.id for e in store.edges(rel="IN_WERKGEBIED") if e.dst.id == "PO2704"}
+    gemeenten = {e.dst.id for e in store.edges(rel="LIGT_IN") if e.src.kind == "PC4" and e.src.id in pc4s}
+
+    def providers(buyers: set[str], day: str) -> set[str]:
+        return {
+            e.dst.id
+            for e in store.edges(rel="GECONTRACTEERD")
+            if buyer.get(e.src.id) in buyers
+            and str(contracts[e.src.id].get("geldig_van") or "") <= day
+            and day <= str(contracts[e.src.id].get("geldig_tot") or "9999")
+        }
+
+    counts = {}
+    for day in ("2023-06-01", "2025-10-01"):
+        row = next(r for r in mismatch(store, date.fromisoformat(day)).swvs if r.swv == "PO2704")
+        counts[day] = row.zorgaanbieders
+        assert row.zorgaanbieders == len(providers(gemeenten | set(row.jeugdregios), day))
+    assert counts["2023-06-01"] != counts["2025-10-01"]

@@ -17,8 +17,7 @@ from pydantic import BaseModel, Field
 from api.deps import StoreDep
 from api.params import Page, Size
 from api.problems import Problem
-from graph.queries.cache import CACHE
-from graph.queries.mismatch import GemeenteFlow, Report, SplitGemeente, SwvRow, mismatch
+from graph.queries.mismatch import GemeenteFlow, Report, SplitGemeente, SwvRow, current_report
 from graph.store import GraphStore
 
 router = APIRouter(tags=["mismatch"])
@@ -90,7 +89,7 @@ class GemeenteFlowPage(BaseModel):
 
 
 def _report(store: GraphStore) -> Report:
-    return CACHE.get(store, "mismatch", mismatch)
+    return current_report(store)
 
 
 def _sort_param(fields: list[str], example: str) -> Any:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
+from graph.queries.cache import CACHE
+from graph.queries.who_serves import valid_on
 from graph.store import GraphStore
 
 
@@ -53,7 +56,16 @@ class Report:
     pupil_flows_per_gemeente: list[GemeenteFlow] = field(default_factory=list)
 
 
-def mismatch(store: GraphStore) -> Report:
+def current_report(store: GraphStore) -> Report:
+    """Today's report, kept until the data changes or the day does (contracts run out)."""
+    today = date.today()
+    return CACHE.get(store, f"mismatch:{today.isoformat()}", lambda s: mismatch(s, today))
+
+
+def mismatch(store: GraphStore, on: date | None = None) -> Report:
+    """The report on a day (default today): providers count when their contract is valid
+    then, as in a who-serves answer."""
+    day = on or date.today()
     pc4_gm: dict[str, set[str]] = defaultdict(set)
     school_pc4: dict[str, str] = {}
     school_gm: dict[str, str] = {}
@@ -82,7 +94,8 @@ def mismatch(store: GraphStore) -> Report:
     for e in store.edges(rel="WERKT_VOOR"):
         teams[e.dst.id].add(e.src.id)
     buyers: dict[str, set[str]] = defaultdict(set)  # gemeente or regio -> providers
-    contract_buyer = {e.dst.id: e.src.id for e in store.edges(rel="OPDRACHTGEVER_VAN")}
+    valid = {c.id for c in store.nodes("Contract") if valid_on(c.props, day)}
+    contract_buyer = {e.dst.id: e.src.id for e in store.edges(rel="OPDRACHTGEVER_VAN") if e.dst.id in valid}
     for e in store.edges(rel="GECONTRACTEERD"):
         if e.src.id in contract_buyer:
             buyers[contract_buyer[e.src.id]].add(e.dst.id)

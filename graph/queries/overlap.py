@@ -79,7 +79,10 @@ def _steps(kind: str, soort: str | None) -> tuple[Step, ...]:
         at_gm = (into("WERKT_VOOR", "Wijkteam"),)
     elif soort not in (None, "swv", "gemeente"):
         at_gm = (out("HOORT_BIJ", "Regio"),)
-    gm_pc4 = into("LIGT_IN", "PC4", *at_pc4)
+    # looking for candidates, a PC4 on a border also brings the other gemeente it lies in:
+    # regions of that one may share the PC4
+    border = (out("LIGT_IN", "Gemeente", *at_gm),) if soort else ()
+    gm_pc4 = into("LIGT_IN", "PC4", *border, *at_pc4)
     if kind == "Swv":
         return (into("IN_WERKGEBIED", "PC4", out("LIGT_IN", "Gemeente", *at_gm), *at_pc4),)
     if kind == "Gemeente":
@@ -186,7 +189,9 @@ def _compare(a: Region, b: Region) -> Overlap:
 def _candidates(x: Region, near: Neighbourhood, soort: str) -> set[NodeKey]:
     """Regions of type ``soort`` that may share something with X, read from X's
     neighbourhood fetched with ``soort`` (see :func:`_steps`)."""
-    gemeenten = {NodeKey("Gemeente", g) for g in x.gemeenten}
+    gemeenten = {NodeKey("Gemeente", g) for g in x.gemeenten} | {
+        e.dst for pc in x.pc4 for e in near.out(NodeKey("PC4", pc), "LIGT_IN", "Gemeente")
+    }
     found: set[NodeKey] = set()
     if soort == "swv":
         found = {e.dst for pc in x.pc4 for e in near.out(NodeKey("PC4", pc), "IN_WERKGEBIED", "Swv")}

@@ -10,13 +10,16 @@ jeugdregio. Nothing of the question is stored or logged: it is answered and forg
 
 from __future__ import annotations
 
+import difflib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from graph import ids
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
+from graph.queries.cache import CACHE
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 
@@ -108,8 +111,14 @@ def _name(n: NodeRecord | None) -> str | None:
 
 
 def need_id(need: str) -> str:
-    """``45`` → ``ijw-45``; ``dyslexie`` → ``onderwijs-dyslexie``; a full id stays."""
+    """``45`` → ``ijw-45``; ``dyslexie`` → ``onderwijs-dyslexie``; a full id stays.
+
+    >>> need_id("45"), need_id("Dyslexie"), need_id("ijw-45")
+    ('ijw-45', 'onderwijs-dyslexie', 'ijw-45')
+    """
     text = need.strip().lower()
+    if not text or not any(c.isalnum() for c in text):
+        raise QueryError("need", "give a need: an iJw category (45) or an education need (dyslexie)")
     if text.isdigit() and len(text) == 2:
         return f"ijw-{text}"
     if "-" in text and text.split("-", 1)[0] in ("ijw", "onderwijs", "eigen"):
@@ -141,10 +150,12 @@ _PROVIDERS = out(
     ),
 )
 _CONTRACTS = out("OPDRACHTGEVER_VAN", "Contract", out("VOOR_BEHOEFTE", "Behoefte"), _PROVIDERS)
+_SWV = out("IN_WERKGEBIED", "Swv", _CONTACT)
 _HOME_GEMEENTE = out(
     "LIGT_IN",
     "Gemeente",
     _CONTACT,
+    _SWV,  # the 2013 list of gemeenten per SWV, where the 2015 PC4 table is silent
     into("BEDIENT", "Wijkteam", *_TEAM),
     out("HOORT_BIJ", "Regio", _CONTACT, _CONTRACTS),
     _CONTRACTS,
@@ -158,23 +169,20 @@ def _seeds(school: str, home: str, need: str) -> list[Seed]:
             NodeKey("School", school),
             (
                 into("BESTUURT", "Schoolbestuur", _CONTACT),
-                out("LIGT_IN", "PC4", out("IN_WERKGEBIED", "Swv", _CONTACT)),
-                out("LIGT_IN", "Gemeente", out("HOORT_BIJ", "Regio")),
+                out("LIGT_IN", "PC4", _SWV),
+                out("LIGT_IN", "Gemeente", out("HOORT_BIJ", "Regio"), _SWV),
             ),
         ),
         Seed(
             NodeKey("PC4", home[:4]),
-            (
-                out("IN_WERKGEBIED", "Swv", _CONTACT),
-                into("BEDIENT", "Wijkteam", *_TEAM),
-                _HOME_GEMEENTE,
-            ),
+            (_SWV, into("BEDIENT", "Wijkteam", *_TEAM), _HOME_GEMEENTE),
         ),
         Seed(NodeKey("Behoefte", need)),
     ]
     if len(home) == 6:
         team = into("BEDIENT", "Wijkteam", *_TEAM)
-        buurt = out("LIGT_IN", "Buurt", team, out("LIGT_IN", "Wijk", team))
+        # the wijk also says which gemeente a PC4 on a border belongs to
+        buurt = out("LIGT_IN", "Buurt", team, out("LIGT_IN", "Wijk", team, out("LIGT_IN", "Gemeente")))
         seeds.append(Seed(NodeKey("PC6", home), (team, buurt)))
     return seeds
 
@@ -188,14 +196,14 @@ class _Graph:
         self.out = near.out
         self.into = near.into
 
-    def regions(self, gemeente: NodeKey, soort: str) -> list[NodeRecord]:
-        """Regions of a soort the gemeente belongs to; whole memberships before partial ones
-        (a part absorbed from a gemeente of another region)."""
+    def regions(self, gemeente: NodeKey, soort: str) -> list[tuple[NodeRecord, bool]]:
+        """Regions of a soort the gemeente belongs to, each with whether only in part (through
+        a gemeente it absorbed that was in another region); whole memberships first."""
         found = []
         for e in sorted(self.out(gemeente, "HOORT_BIJ", "Regio"), key=lambda e: bool(e.props.get("deels"))):
             region = self.node(e.dst)
             if region is not None and region.props.get("soort") == soort:
-                found.append(region)
+                found.append((region, bool(e.props.get("deels"))))
         return found
 
     def contacts(self, key: NodeKey) -> list[dict[str, Any]]:
@@ -207,7 +215,8 @@ class _Graph:
         return found
 
 
-def _valid_on(props: dict[str, Any], day: date) -> bool:
+def valid_on(props: Mapping[str, Any], day: date) -> bool:
+    """Whether a contract (``geldig_van``..``geldig_tot``, either open) runs on ``day``."""
     start, end = props.get("geldig_van"), props.get("geldig_tot")
     return (not start or str(start) <= day.isoformat()) and (not end or day.isoformat() <= str(end))
 
@@ -237,7 +246,8 @@ def who_serves(
     if school_node is None:
         raise QueryError("school", f"no school {school_id} is known", 404, _closest_schools(store, school_id))
     soort = str(school_node.props.get("soort") or "")
-    regular = enrolled_regular if enrolled_regular is not None else soort in ("BAO", "VO")
+    # SBO is the SWV's own provision within regular education: its SWV is that of its address
+    regular = enrolled_regular if enrolled_regular is not None else soort in ("BAO", "SBO", "VO")
     sector = SECTOR.get(soort, "PO")
     roles: list[Role] = []
     warnings: list[str] = []
@@ -270,36 +280,37 @@ def who_serves(
     home_pc4 = g.node(home_pc4_key)
     if home_pc4 is None:
         raise QueryError("postcode", f"postcode {home[:4]} is not known in the kaart", 404)
-    home_gm_edges = g.out(home_pc4_key, "LIGT_IN", "Gemeente")
-    if len(home_gm_edges) > 1:
-        shares = ", ".join(f"{e.dst.id} ({e.props.get('aandeel', '?')})" for e in home_gm_edges)
-        warnings.append(
-            f"Postcode {home[:4]} ligt in meer gemeenten: {shares}. Geef de volledige postcode (PC6)."
-        )
-    home_gm_edge = home_gm_edges[0] if home_gm_edges else None
+    home_gm_edge = _home_gemeente(g, home, warnings)
     home_gm = g.node(home_gm_edge.dst) if home_gm_edge else None
 
     # SWV: of the school (regular) or of the home address
     swv_from = school_pc4_node if regular else home_pc4
     swv_rule = RULES["swv_school"] if regular else RULES["swv_home"]
-    swvs = (
-        [e for e in g.out(swv_from.key, "IN_WERKGEBIED", "Swv") if e.dst.id.startswith(sector)]
-        if swv_from
-        else []
-    )
+    swv_gemeenten = school_gm if regular else ([home_gm_edge.dst] if home_gm_edge else [])
+    swvs = _swv_edges(g, swv_from, swv_gemeenten, sector) if swv_from else []
     if swvs:
-        swv = g.node(swvs[0].dst)
-        path = ([_step(school_node), _step(school_pc4[0])] if regular else []) + [
-            _step(swv_from),
-            _step(swvs[0]),
-            _step(swv),
-        ]  # type: ignore[arg-type]
+        swv, via = g.node(swvs[0].dst), g.node(swvs[0].src)
+        by_gemeente = swvs[0].src.kind == "Gemeente"
+        if by_gemeente:
+            swv_rule += " (gemeentelijst 2013: de postcodetabel van 2015 noemt deze postcode niet)"
+            hop = g.out(school_node.key, "LIGT_IN", "Gemeente")[:1] if regular else [home_gm_edge]
+        else:
+            hop = school_pc4[:1] if regular else []
+        lead = [school_node] if regular else [home_pc4] if by_gemeente else []
+        path = [_step(r) for r in (*lead, *hop, via, swvs[0], swv) if r is not None]
         roles.append(Role("swv", swvs[0].dst.id, _name(swv), swv_rule, path, g.contacts(swvs[0].dst)))
         if len(swvs) > 1:
             warnings.append(
                 f"Postcode {swv_from.id} ligt in meer samenwerkingsverbanden: "  # type: ignore[union-attr]
                 + ", ".join(e.dst.id for e in swvs)
             )
+        if soort == "SO/VSO" and not regular:
+            vo = _swv_edges(g, home_pc4, [home_gm_edge.dst] if home_gm_edge else [], "VO")
+            if vo:
+                warnings.append(
+                    "Deze school heeft SO en VSO: voor een leerling in het VSO is het "
+                    f"samenwerkingsverband van het woonadres {vo[0].dst.id} (VO)."
+                )
     else:
         roles.append(Role("swv", None, None, swv_rule))
         warnings.append(
@@ -326,7 +337,7 @@ def who_serves(
             )
     if regular and swvs and home_pc4 is not None:
         home_swvs = {
-            e.dst.id for e in g.out(home_pc4_key, "IN_WERKGEBIED", "Swv") if e.dst.id.startswith(sector)
+            e.dst.id for e in _swv_edges(g, home_pc4, [home_gm_edge.dst] if home_gm_edge else [], sector)
         }
         if home_swvs and swvs[0].dst.id not in home_swvs:
             warnings.append(
@@ -334,7 +345,7 @@ def who_serves(
                 f"({', '.join(sorted(home_swvs))}). Ondersteuning loopt via het SWV van de school."
             )
     if school_gm:
-        school_jr = {r.id for r in g.regions(school_gm[0], "jeugdregio")}
+        school_jr = {r.id for r, _ in g.regions(school_gm[0], "jeugdregio")}
         home_jr = {r.id for r in jeugdregio}
         if school_jr and home_jr and not school_jr & home_jr:
             warnings.append(
@@ -351,6 +362,53 @@ def who_serves(
     if g.node(NodeKey("Behoefte", need_key)) is None:
         warnings.append(f"De hulpvraag {need_key} is niet bekend in de taxonomie van de kaart.")
     return Answer(school_id, home, need_key, day.isoformat(), regular, roles, providers, warnings)
+
+
+def _home_gemeente(g: _Graph, home: str, warnings: list[str]) -> EdgeRecord | None:
+    """The gemeente of the home address: the PC4's, or for a PC4 on a border the one its
+    PC6 lies in (through buurt and wijk) or else the one with the largest share, saying so."""
+    edges = g.out(NodeKey("PC4", home[:4]), "LIGT_IN", "Gemeente")
+    if len(edges) <= 1:
+        return edges[0] if edges else None
+    by_pc6 = {
+        gm.dst
+        for b in g.out(NodeKey("PC6", home), "LIGT_IN", "Buurt")
+        for w in g.out(b.dst, "LIGT_IN", "Wijk")
+        for gm in g.out(w.dst, "LIGT_IN", "Gemeente")
+    }
+    chosen = [e for e in edges if e.dst in by_pc6]
+    if len(chosen) == 1:
+        return chosen[0]
+    edges = sorted(edges, key=lambda e: -_share(e))
+    shares = ", ".join(f"{e.dst.id} ({e.props.get('aandeel', '?')})" for e in edges)
+    warnings.append(
+        f"Postcode {home[:4]} ligt in meer gemeenten: {shares}. Het antwoord gaat uit van "
+        f"{edges[0].dst.id}, de gemeente met het grootste deel; geef de volledige postcode (PC6)."
+    )
+    return edges[0]
+
+
+def _share(e: EdgeRecord) -> float:
+    share = e.props.get("aandeel")
+    return float(share) if isinstance(share, int | float) else 0.0
+
+
+def _swv_edges(g: _Graph, pc4: NodeRecord, gemeenten: list[NodeKey], sector: str) -> list[EdgeRecord]:
+    """The SWVs of a sector whose region holds a PC4: from the regulation's 2015 PC4 table;
+    where that table does not name the PC4, from its gemeente in the 2013 list of gemeenten
+    per SWV, minding that list's postcode exceptions."""
+    direct = [e for e in g.out(pc4.key, "IN_WERKGEBIED", "Swv") if e.dst.id.startswith(sector)]
+    if direct:
+        return direct
+    found = []
+    for gm in gemeenten:
+        for e in g.out(gm, "IN_WERKGEBIED", "Swv"):
+            only, unless = e.props.get("alleen_pc4") or [], e.props.get("behalve_pc4") or []
+            in_list = isinstance(only, list) and (not only or pc4.id in only)
+            excepted = isinstance(unless, list) and pc4.id in unless
+            if e.dst.id.startswith(sector) and in_list and not excepted:
+                found.append(e)
+    return found
 
 
 def _home_roles(
@@ -375,25 +433,37 @@ def _home_roles(
     )
 
     roles.append(_toegang(g, home, home_pc4, home_gm_edge.dst, home_gm))
-    jeugdregio = g.regions(home_gm_edge.dst, "jeugdregio")
-    for soort_regio, role in (("jeugdregio", "jeugdregio"), ("rmc", "rmc"), ("ggd", "ggd")):
-        found = jeugdregio if soort_regio == "jeugdregio" else g.regions(home_gm_edge.dst, soort_regio)
-        if found:
-            roles.append(
-                Role(
-                    role,
-                    found[0].id,
-                    _name(found[0]),
-                    RULES[role],
-                    [_step(home_gm), _step(found[0])] if home_gm else [],
-                    g.contacts(found[0].key),
-                )
-            )
-        else:
-            roles.append(Role(role, None, None, RULES[role]))
+    jeugdregio: list[NodeRecord] = []
+    for soort_regio in ("jeugdregio", "rmc", "ggd"):
+        found = g.regions(home_gm_edge.dst, soort_regio)
+        if not found:
+            roles.append(Role(soort_regio, None, None, RULES[soort_regio]))
             warnings.append(
                 f"Geen {soort_regio} bekend voor {_name(home_gm)}: die gegevens ontbreken in de kaart."
             )
+            continue
+        region, partly = found[0]
+        roles.append(
+            Role(
+                soort_regio,
+                region.id,
+                _name(region),
+                RULES[soort_regio],
+                [_step(home_gm), _step(region)] if home_gm else [],
+                g.contacts(region.key),
+            )
+        )
+        if partly:
+            others = ", ".join(r.id for r, _ in found[1:])
+            warnings.append(
+                f"{_name(home_gm)} hoort maar voor een deel bij {soort_regio} {region.id}, via een "
+                f"gemeente die erin opging{f' (ook bij {others})' if others else ''}: vraag de "
+                "gemeente welke regio nu geldt."
+            )
+        if soort_regio == "jeugdregio":
+            # care bought by the regions the gemeente wholly belongs to; by the partial ones
+            # only when there is no other (with the warning above)
+            jeugdregio = [r for r, part in found if not part] or [r for r, _ in found]
     roles.append(
         Role(
             "leerplicht",
@@ -418,20 +488,30 @@ def _toegang(g: _Graph, home: str, home_pc4: NodeRecord, gm_key: NodeKey, gm: No
             areas.append(("buurt", e.dst))
             areas += [("wijk", w.dst) for w in g.out(e.dst, "LIGT_IN", "Wijk")]
     areas += [("PC4", home_pc4.key), ("gemeente", gm_key)]
-    for level, area in areas:
-        teams = [e for e in g.into(area, "BEDIENT", "Wijkteam")]
-        teams = [e for e in teams if any(w.dst == gm_key for w in g.out(e.src, "WERKT_VOOR"))] or teams
-        if teams:
-            team = g.node(teams[0].src)
-            return Role(
-                "toegang",
-                teams[0].src.id,
-                _name(team),
-                f"{RULES['toegang']} (op {level})",
-                [Step(node=str(area)), _step(teams[0]), _step(team)] if team else [],
-                g.contacts(teams[0].src),
-                {"niveau": level},
-            )
+
+    def works_for_home(team: NodeKey) -> bool:
+        employers = [w.dst for w in g.out(team, "WERKT_VOOR")]
+        return not employers or gm_key in employers
+
+    # the home gemeente's own teams at every level first: a team that another gemeente runs
+    # for this area comes only after them (the home gemeente decides on access)
+    for own in (True, False):
+        for level, area in areas:
+            teams = [e for e in g.into(area, "BEDIENT", "Wijkteam") if works_for_home(e.src) == own]
+            if teams:
+                team = g.node(teams[0].src)
+                rule = f"{RULES['toegang']} (op {level})"
+                if not own:
+                    rule += "; dit team werkt voor een andere gemeente: vraag de woongemeente of het geldt"
+                return Role(
+                    "toegang",
+                    teams[0].src.id,
+                    _name(team),
+                    rule,
+                    [Step(node=str(area)), _step(teams[0]), _step(team)] if team else [],
+                    g.contacts(teams[0].src),
+                    {"niveau": level},
+                )
     return Role(
         "toegang",
         gm_key.id,
@@ -457,7 +537,7 @@ def _providers(
     for buyer in buyers:
         for c_edge in g.out(buyer, "OPDRACHTGEVER_VAN", "Contract"):
             contract = g.node(c_edge.dst)
-            if contract is None or not _valid_on(dict(contract.props), day):
+            if contract is None or not valid_on(dict(contract.props), day):
                 continue
             needs = {e.dst.id for e in g.out(contract.key, "VOOR_BEHOEFTE")}
             if need not in needs:
@@ -520,7 +600,11 @@ def _providers(
 
 
 def _closest_schools(store: GraphStore, school: str, n: int = 5) -> list[str]:
-    import difflib
-
-    ids_ = [s.id for s in store.nodes("School")]
-    return difflib.get_close_matches(school, ids_, n=n, cutoff=0.5)
+    """Known school ids that look like the one asked for (a typing error in a code). Only ids
+    that share the BRIN's first two characters or four positions are compared closely: over
+    ~9,000 ids that keeps a wrong code's answer fast."""
+    known = CACHE.get(store, "school-ids", lambda s: [n.id for n in s.nodes("School")])
+    near = [
+        i for i in known if i[:2] == school[:2] or sum(a == b for a, b in zip(i, school, strict=False)) >= 4
+    ]
+    return difflib.get_close_matches(school, near, n=n, cutoff=0.5)
