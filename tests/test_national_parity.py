@@ -81,3 +81,26 @@ def test_national_answers_agree(embedded_store: GraphStore, neo4j_store: GraphSt
     assert len({(o.a, o.b) for o in swv_jr}) == len(swv_jr)
 
     assert dataclasses.asdict(mismatch(embedded_store)) == dataclasses.asdict(mismatch(neo4j_store))
+
+
+@needs_shared
+def test_a_pc4_missing_from_the_2015_table_gets_its_gemeentes_swv_from_the_2013_list(
+    embedded_store: GraphStore,
+) -> None:
+    """5352 (Oss) is not in the 2015 PC4 table; the 2013 list puts all of Oss in one SWV."""
+    import csv
+
+    from .conftest import SHARED_DATA
+
+    with open(SHARED_DATA / "regio-indeling-swv-2015-pc4.csv", encoding="utf-8-sig") as fh:
+        assert "5352" not in {row["pc4"] for row in csv.DictReader(fh)}
+    with open(SHARED_DATA / "regio-indeling-swv-2013-gemeenten.csv", encoding="utf-8-sig") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["gemeentenaam"] == "Oss" and r["sector"] == "PO"]
+    assert len(rows) == 1 and not rows[0]["postcode_restrictie"]
+    run_import(embedded_store, all_files() + demo_files())
+    school = next(
+        e.src.id for e in embedded_store.edges(rel="LIGT_IN") if e.dst.id == "5352" and e.src.kind == "School"
+    )
+    answer = who_serves(embedded_store, school, "5352", "45", date(2025, 10, 1))
+    swv = next(r for r in answer.roles if r.role == "swv")
+    assert swv.id == rows[0]["swv_code"] and "2013" in swv.rule
