@@ -1,9 +1,10 @@
-"""Search on both backends: typing errors, codes first, pages that add up, providers by
-distance, the index following imports, the HTTP contract; and the mismatch report served a
-section at a time (the same API-polish issue).
+"""Search on both backends: typing errors, codes first, an official name before the same name
+from another source, gemeenten by everyday names and those of today first, pages that add
+up, providers by distance, the index following imports, the HTTP contract; and the mismatch
+report served a section at a time (the same API-polish issue).
 
 Most tests run on the stub region plus a few records of our own (below), so that every
-expected answer can be read off this file; some run on the shipped demo, and the timing on
+expected answer can be read off this file; some run on the shipped demo, and the ranking on
 the national data in ../shared/data.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -24,15 +27,10 @@ from graph.embedded import EmbeddedStore
 from graph.queries import search
 from graph.queries.cache import CACHE
 from graph.queries.mismatch import mismatch
-from graph.queries.search import (
-    SearchError,
-    normalise,
-    providers_near,
-    search_gemeenten,
-    search_schools,
-    search_swvs,
-)
+from graph.queries.providers_near import providers_near
+from graph.queries.search import search_gemeenten, search_schools, search_swvs
 from graph.queries.who_serves import distance_km
+from graph.queries.words import SearchError, normalise
 from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 from importers.run import run_import
@@ -51,12 +49,37 @@ def _e(src: str, rel: str, dst: str) -> EdgeRecord:
     return EdgeRecord(NodeKey.parse(src), rel, NodeKey.parse(dst), dict(PROV))
 
 
-#: Schools and providers of our own on top of the stub: a Mariaschool and a name close to it,
-#: a school known by an alias, and providers for ijw-45 near, farther and nowhere.
+#: Schools, gemeenten and providers of our own on top of the stub: a Mariaschool and a name
+#: close to it, a school known by an alias, two schools of one name (one of them by an alias,
+#: and first by id); real gemeenten known by everyday names, with places that share their
+#: words, Haaren (split in 2021, no single successor) and Littenseradiel, whose last code
+#: is known without a name (from 2016 data); and providers for ijw-45 near, farther and nowhere.
 EXTRA_NODES = [
     _n("School", "99AA00", naam="Mariaschool", soort="BAO", postcode="2101AB", plaats="Heemstede"),
     _n("School", "99AA01", naam="De Marimba", soort="BAO", postcode="2041AB", plaats="Zandvoort"),
     _n("School", "99AB00", naam="Het Kompas", namen=["Kompasschool"], soort="VO", plaats="Haarlem"),
+    _n(
+        "School",
+        "99RA00",
+        naam="Christelijke Basisschool De Regenboog",
+        namen=["De Regenboog"],
+        soort="BAO",
+        plaats="Bloemendaal",
+    ),
+    _n(
+        "School", "99RB00", naam="De Regenboog", namen=["OBS De Regenboog"], soort="BAO", plaats="Bloemendaal"
+    ),
+    _n("Gemeente", "GM0518", naam="'s-Gravenhage", woonplaatsen=["'s-Gravenhage"]),
+    _n("Gemeente", "GM0796", naam="'s-Hertogenbosch", woonplaatsen=["'s-Hertogenbosch", "Rosmalen"]),
+    _n("Gemeente", "GM0355", naam="Zeist", woonplaatsen=["Bosch en Duin", "Den Dolder", "Zeist"]),
+    _n("Gemeente", "GM1961", naam="Vijfheerenlanden", woonplaatsen=["Hoef en Haag", "Vianen"]),
+    _n("Gemeente", "GM0373", naam="Bergen (NH.)", woonplaatsen=["Bergen (NH)", "Schoorl"]),
+    _n("Gemeente", "GM0893", naam="Bergen (L.)", woonplaatsen=["Bergen L", "Well L"]),
+    _n("Gemeente", "GM0748", naam="Bergen op Zoom", woonplaatsen=["Bergen op Zoom", "Halsteren"]),
+    _n("Gemeente", "GM0788", naam="Haaren", opgeheven="2021-01-01"),
+    _n("Gemeente", "GM0824", naam="Oisterwijk", woonplaatsen=["Haaren", "Moergestel", "Oisterwijk"]),
+    _n("Gemeente", "GM0103", naam="Littenseradiel", opgeheven="1985-01-26"),
+    _n("Gemeente", "GM0140"),
     _n("Zorgaanbieder", "t-near", naam="Dichtbij Jeugdhulp", plaats="Haarlem"),
     _n("Zorgaanbieder", "t-far", naam="Verderop Zorg", plaats="Heemstede"),
     _n("Zorgaanbieder", "t-nowhere", naam="Zonder Adres"),
@@ -82,6 +105,7 @@ EXTRA_EDGES = [
     _e("School:99AA00", "LIGT_IN", "PC4:2101"),
     _e("School:99AA01", "LIGT_IN", "PC4:2041"),
     _e("School:99AB00", "LIGT_IN", "PC4:2013"),
+    _e("Gemeente:GM0103", "OPGEGAAN_IN", "Gemeente:GM0140"),
     *[_e(f"Zorgaanbieder:t-{p}", "BIEDT", f"Aanbod:t-{p}-45") for p in ("near", "far", "nowhere")],
     _e("Zorgaanbieder:t-lezen", "BIEDT", "Aanbod:t-lezen-dys"),
     *[_e(f"Aanbod:t-{p}-45", "VOOR_BEHOEFTE", "Behoefte:ijw-45") for p in ("near", "far", "nowhere")],
@@ -123,6 +147,10 @@ def ids_of(page: search.Page) -> list[str]:  # type: ignore[type-arg]
     return [h.id for h in page.items]
 
 
+def ids_of_hits(hits: list[search.GemeenteHit]) -> list[tuple[str, float]]:
+    return [(h.id, h.score) for h in hits]
+
+
 # -- schools --------------------------------------------------------------------------------
 
 
@@ -161,6 +189,17 @@ def test_an_alias_and_the_kind_are_searchable(stub: GraphStore) -> None:
     # 'basisschool' matches the kind of every BAO, even when its name does not say so
     bao = {n.id for n in stub.nodes("School") if n.props.get("soort") == "BAO"}
     assert set(ids_of(search_schools(stub, "basisschool", size=200))) == bao
+
+
+def test_the_official_name_outranks_the_same_name_of_another_source(stub: GraphStore) -> None:
+    # both are 'De Regenboog' somewhere; 99RA00 only to another source, and first by id
+    found = search_schools(stub, "De Regenboog").items
+    assert [h.id for h in found][:2] == ["99RB00", "99RA00"] and found[0].score > found[1].score
+    for typed, first in [
+        ("Christelijke Basisschool De Regenboog", "99RA00"),
+        ("OBS De Regenboog", "99RB00"),  # an alias alone still finds its school
+    ]:
+        assert ids_of(search_schools(stub, typed))[:1] == [first], typed
 
 
 def test_a_hit_shows_what_a_list_needs(stub: GraphStore) -> None:
@@ -239,6 +278,47 @@ def test_gemeenten_by_name_code_typo_and_former_name(stub: GraphStore) -> None:
     # the gemeente of today outranks one found through a former name that shares the words
     found = search_gemeenten(stub, "Haarlemmermeer").items
     assert found[0].id == "GM0394" and found[0].via is None
+
+
+def test_gemeenten_by_their_everyday_names(stub: GraphStore) -> None:
+    for typed, code in [
+        ("Den Haag", "GM0518"),
+        ("den haag", "GM0518"),
+        ("Den Bosch", "GM0796"),
+        ("Den Bosh", "GM0796"),  # a typo in the everyday name
+        ("Bergen NH", "GM0373"),
+        ("Bergen L", "GM0893"),
+        ("Bergen (L.)", "GM0893"),
+        ("s-Gravenhage", "GM0518"),  # the official name still works
+    ]:
+        found = search_gemeenten(stub, typed).items
+        assert found[0].id == code and found[0].matched_on == ["naam"], (typed, ids_of_hits(found))
+    # found as a name, above places that share its words: Bosch en Duin (Zeist), Hoef en Haag
+    found = search_gemeenten(stub, "Den Bosch").items
+    assert [h.id for h in found] == ["GM0796", "GM0355"] and found[0].score > found[1].score
+    assert [h.id for h in search_gemeenten(stub, "Den Haag").items] == ["GM0518", "GM1961"]
+    assert search_gemeenten(stub, "Den Haag").items[0].naam == "'s-Gravenhage"
+
+
+def test_a_gemeente_not_of_today_ranks_last(stub: GraphStore) -> None:
+    # Haaren, opgeheven without one successor: itself, as opgeheven, below the gemeente of today
+    # that has a place called Haaren, though its own name matched better
+    found = search_gemeenten(stub, "Haaren").items
+    assert [(h.id, h.opgeheven) for h in found] == [("GM0824", None), ("GM0788", "2021-01-01")]
+    assert found[1].score > found[0].score and found[1].via is None
+    for code in ("GM0788", "788"):
+        assert [(h.id, h.naam, h.opgeheven) for h in search_gemeenten(stub, code).items] == [
+            ("GM0788", "Haaren", "2021-01-01")
+        ]
+    # a gemeente known only by its code: found by that code or a former name, without a name
+    assert [(h.id, h.naam) for h in search_gemeenten(stub, "GM0140").items] == [("GM0140", None)]
+    last = search_gemeenten(stub, "Littenseradiel").items
+    assert [(h.id, h.naam, h.via.id if h.via else None) for h in last] == [("GM0140", None, "GM0103")]
+    assert not search.is_of_today(NodeRecord("Gemeente", "GM0140"))
+    # whatever the scores, every gemeente of today comes first
+    for typed in ("Haaren", "Haarlem", "Bergen", "Haarlemmerliede", "Littens"):
+        today = [h.naam is not None and h.opgeheven is None for h in search_gemeenten(stub, typed).items]
+        assert today == sorted(today, reverse=True), typed
 
 
 def test_a_woonplaats_leads_to_its_gemeente(demo: GraphStore) -> None:
@@ -431,3 +511,34 @@ def test_national_search_is_right(tmp_path: Path) -> None:
     assert len(marias) >= 3 and marias <= set(ids_of(search_schools(store, "Mariascool", size=200)))
     haarlem = {n.id for n in schools if n.props.get("plaats") == "Haarlem"}
     assert len(haarlem) > 40 and haarlem <= set(ids_of(search_schools(store, "Haarlm", size=200)))
+    # the whole official name puts its school first, though other schools have it as an alias
+    count = Counter(normalise(str(n.props.get("naam") or "")) for n in schools)
+    unique = sorted(
+        (n for n in schools if n.props.get("naam") and count[normalise(str(n.props["naam"]))] == 1),
+        key=lambda n: n.id,
+    )
+    sample = random.Random(20250601).sample(unique, 300)
+    first = [ids_of(search_schools(store, str(n.props["naam"]), size=1)) == [n.id] for n in sample]
+    assert sum(first) >= 0.99 * len(sample), [n.id for n, ok in zip(sample, first, strict=True) if not ok]
+    # ... every time when another school has that name as an alias (141 schools; 76 before the
+    # official name counted more, when the tie went to the lower id)
+    alias_of: dict[str, set[str]] = defaultdict(set)
+    for n in schools:
+        aliases = n.props.get("namen")
+        for alias in aliases if isinstance(aliases, list) else []:
+            alias_of[normalise(str(alias))].add(n.id)
+    shadowed = [n for n in unique if alias_of[normalise(str(n.props["naam"]))] - {n.id}]
+    assert len(shadowed) > 100
+    wrong = [n.id for n in shadowed if ids_of(search_schools(store, str(n.props["naam"]), size=1)) != [n.id]]
+    assert wrong == []
+    # gemeenten by their everyday names, and none of the past above one of today
+    for typed, code in [
+        ("Den Haag", "GM0518"),
+        ("Den Bosch", "GM0796"),
+        ("Bergen NH", "GM0373"),
+        ("Bergen L", "GM0893"),
+    ]:
+        assert ids_of(search_gemeenten(store, typed))[:1] == [code], typed
+    for typed in ("Haaren", "Littenseradiel", "Bergen", "GM0788", "GM0140", "Groningen"):
+        today = [h.naam is not None and h.opgeheven is None for h in search_gemeenten(store, typed).items]
+        assert today == sorted(today, reverse=True), typed

@@ -16,15 +16,9 @@ from pydantic import BaseModel, Field
 from api.deps import StoreDep
 from api.params import NO_STORE, Need, Page, Postcode, Size
 from api.problems import Problem, problem_response
-from graph.queries.search import (
-    MAX_QUERY,
-    MIN_QUERY,
-    SearchError,
-    providers_near,
-    search_gemeenten,
-    search_schools,
-    search_swvs,
-)
+from graph.queries.providers_near import providers_near
+from graph.queries.search import search_gemeenten, search_schools, search_swvs
+from graph.queries.words import MAX_QUERY, MIN_QUERY, SearchError
 
 router = APIRouter(prefix="/search", tags=["search"])
 
