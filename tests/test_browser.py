@@ -87,11 +87,36 @@ def _xss_provider(folder: Path) -> list[Path]:
     return [aanbod, contract]
 
 
+JS_URL = "javascript:alert(1)"
+
+
+def _javascript_contact(folder: Path) -> list[Path]:
+    """A fictional wijkteam for Heemstede (GM0397, no team in the demo) whose contact website
+    is a ``javascript:`` URL: the page must show it as text, never as a link to click."""
+    teams = folder / "wijkteams-test.yaml"
+    teams.write_text(
+        "bron: test (fictief)\n"
+        'peildatum: "2025-09-01"\n'
+        "wijkteams:\n"
+        "  - id: test-heemstede-js\n"
+        "    naam: Testteam Heemstede (fictief)\n"
+        "    gemeente: GM0397\n"
+        "    gebied: [gemeente]\n"
+        "    contact:\n"
+        "      rol: toegang jeugdhulp (fictief)\n"
+        "      email: toegang@heemstede-test.example\n"
+        f'      website: "{JS_URL}"\n'
+        "    fictief: ja\n",
+        encoding="utf-8",
+    )
+    return [teams]
+
+
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     folder = tmp_path_factory.mktemp("browser")
     store = EmbeddedStore(folder / "graph.json")
-    report = run_import(store, [*demo_files(), *_xss_provider(folder)])
+    report = run_import(store, [*demo_files(), *_xss_provider(folder), *_javascript_contact(folder)])
     assert not report.problems, report.text()
     yield store
     store.close()
@@ -289,7 +314,7 @@ def test_page_loads_with_no_console_error_and_nothing_from_another_host(
     watch.check()
 
 
-def ask(driver: Any, app_url: str, *, need: str) -> None:
+def ask(driver: Any, app_url: str, *, need: str, postcode: str = "2011") -> None:
     """The school's question with the mouse: find a Haarlem school, pick it, ask."""
     from selenium.webdriver.support.ui import Select
 
@@ -303,7 +328,7 @@ def ask(driver: Any, app_url: str, *, need: str) -> None:
     )
     label.click()
     assert driver.find_element("id", label.get_attribute("for")).is_selected()
-    driver.find_element("id", "postcode").send_keys("2011")
+    driver.find_element("id", "postcode").send_keys(postcode)
     Select(driver.find_element("id", "behoefte")).select_by_value(need)
     driver.find_element("css selector", "#vraag button[type=submit]").click()
     wait_for(lambda: driver.find_element("id", "antwoord").is_displayed(), what="the answer")
@@ -340,6 +365,211 @@ def test_a_provider_named_like_markup_is_shown_as_text(driver: Any, app_url: str
     time.sleep(0.5)
     with pytest.raises(NoAlertPresentException):
         driver.switch_to.alert.text  # noqa: B018 - an alert would mean the markup ran
+    watch.check()
+
+
+def test_a_javascript_url_from_the_data_is_not_a_link(driver: Any, app_url: str, watch: Watch) -> None:
+    """A contact's website comes from an imported file: ``javascript:alert(1)`` must be shown
+    as text (safeHref), while the same contact's e-mail address does become a link."""
+    ask(driver, app_url, need="ijw-45", postcode="2101")  # Heemstede: the test team
+    rollen = driver.find_element("id", "rollen")
+    assert "Testteam Heemstede (fictief)" in rollen.text and JS_URL in rollen.text
+    hrefs = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#antwoord a')).map(a => a.getAttribute('href'))"
+    )
+    assert "mailto:toegang@heemstede-test.example" in hrefs  # links are made, just not this one
+    assert not [h for h in hrefs if h.lower().startswith("javascript:")], hrefs
+    shown_as = driver.execute_script(
+        """return Array.from(document.querySelectorAll('#rollen *'))
+             .filter(e => e.children.length === 0 && e.textContent === arguments[0])
+             .map(e => e.tagName)""",
+        JS_URL,
+    )
+    assert shown_as == ["SPAN"], shown_as
+    watch.check()
+
+
+def test_without_javascript_the_question_stays_out_of_the_address(
+    driver: Any, app_url: str, watch: Watch
+) -> None:
+    """With JavaScript off the browser submits the question form itself: it must not send the
+    postcode and need in a URL (address bar, history, server and proxy logs)."""
+    from selenium.webdriver.support.ui import Select
+
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        driver.get(app_url + "/school")
+        assert driver.find_element("css selector", "noscript").get_attribute("textContent").strip()
+        assert not driver.find_element("id", "antwoord").is_displayed()
+        driver.find_element("id", "postcode").send_keys("2011 AB")
+        Select(driver.find_element("id", "behoefte")).select_by_value("ijw-45")
+        driver.find_element("id", "niet-regulier").click()
+        driver.find_element("id", "vraag-knop").click()
+        wait_for(
+            lambda: "JavaScript" in driver.find_element("css selector", "h1").text,
+            what="the no-JavaScript page",
+        )
+        assert driver.current_url == app_url + "/school", driver.current_url
+        assert "2011" not in driver.page_source and "ijw-45" not in driver.page_source
+        watch.check()
+        sent = [u for u in watch.urls if u.startswith(app_url + "/school")]
+        assert sent and not [u for u in sent if "?" in u], sent
+    finally:
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def test_a_failed_or_overtaken_question_never_shows_another_answer(
+    driver: Any, app_url: str, watch: Watch
+) -> None:
+    """A follow-up question that fails hides the old answer; a slow first answer that arrives
+    after a second question was asked is dropped; the summary names the need that was answered."""
+    from selenium.webdriver.support.ui import Select
+
+    ask(driver, app_url, need="ijw-45")
+    summary = driver.find_element("id", "antwoord-samenvatting")
+    assert "Hulpvraag: 45 – Jeugdhulp ambulant." in summary.text
+    need = Select(driver.find_element("id", "behoefte"))
+    need.select_by_value("ijw-46")  # changed, not asked: the summary still says what was asked
+    assert "Hulpvraag: 45 – Jeugdhulp ambulant." in summary.text
+
+    postcode = driver.find_element("id", "postcode")
+    postcode.clear()
+    postcode.send_keys("1000")  # well-formed, but no such PC4: the API answers 404
+    driver.find_element("id", "vraag-knop").click()
+    wait_for(lambda: "postcode" in driver.find_element("id", "vraag-fout").text, what="the error")
+    assert not driver.find_element("id", "antwoord").is_displayed()
+    expected = watch.drain()  # Chromium logs the 404 itself; nothing else may complain
+    assert all("/api/v1/who-serves?" in e["message"] and "404" in e["message"] for e in expected), expected
+
+    # The first question's answer is held back 1.5 s, the second is not: the first comes last.
+    driver.execute_script(
+        """const real = window.sk.getJson;
+           let first = true;
+           window.sk.getJson = function (url, signal) {
+             if (first && url.indexOf('/api/v1/who-serves?') === 0) {
+               first = false;
+               return new Promise(r => setTimeout(r, 1500)).then(() => real(url));
+             }
+             return real(url, signal);
+           };"""
+    )
+    postcode.clear()
+    postcode.send_keys("2011")
+    need.select_by_value("ijw-45")
+    driver.find_element("id", "vraag-knop").click()
+    need.select_by_value("ijw-46")
+    driver.find_element("id", "vraag-knop").click()
+    wait_for(lambda: driver.find_element("id", "antwoord").is_displayed(), what="the second answer")
+    time.sleep(2.5)  # the held-back first answer has arrived by now
+    assert "Hulpvraag: 46 – Jeugdhulp crisis." in summary.text, summary.text
+    assert XSS in driver.find_element("id", "aanbieders").text  # the crisis provider, not ambulant care
+    watch.check()
+
+
+def test_leaving_the_school_page_forgets_the_question(driver: Any, app_url: str, watch: Watch) -> None:
+    """The page is not stored (no-store), and should the browser keep it anyway in its
+    back/forward cache, coming back to it (pageshow, persisted) wipes question and answer."""
+
+    def forgotten() -> None:
+        assert not driver.find_element("id", "antwoord").is_displayed()
+        assert driver.find_element("id", "postcode").get_attribute("value") == ""
+        assert driver.find_element("id", "behoefte").get_attribute("value") == ""
+        assert not driver.find_elements("css selector", "#rollen .rol, #aanbieders .aanbieder")
+        assert driver.execute_script("return window.sk.networks['netwerk-vraag'] === undefined")
+        assert driver.find_element("id", "school-zoek").get_attribute("value") == ""
+        assert not driver.find_elements("css selector", "#school-lijst input")
+        assert driver.find_element("id", "gekozen-school").text == "Nog geen school gekozen."
+
+    ask(driver, app_url, need="ijw-45")
+    network_nodes(driver, "netwerk-vraag")
+    driver.execute_script("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    forgotten()
+    ask(driver, app_url, need="ijw-45")
+    driver.get(app_url + "/")
+    driver.back()
+    wait_for(lambda: driver.execute_script("return document.readyState") == "complete", what="page load")
+    assert driver.current_url == app_url + "/school"
+    forgotten()
+    watch.check()
+
+
+def test_overlapping_network_drawings_leave_only_the_latest(driver: Any, app_url: str, watch: Watch) -> None:
+    """Two drawings on one canvas, the first answered last: the second network stays, and
+    the first is never drawn over it (nor left running behind it)."""
+    driver.get(app_url + "/swv/PO2704")
+    swv_nodes = network_nodes(driver, "netwerk-swv")
+    mismatch_nodes = len(
+        driver.execute_script(
+            "return fetch('/api/v1/network/mismatch?format=json').then(r => r.json()).then(d => d.nodes)"
+        )
+    )
+    assert mismatch_nodes != swv_nodes
+    driver.execute_script(
+        """const real = window.sk.getJson;
+           window.sk.getJson = function (url, signal) {
+             if (url.indexOf('/api/v1/network/mismatch') === 0) {
+               return new Promise(r => setTimeout(r, 1500)).then(() => real(url));
+             }
+             return real(url, signal);
+           };
+           window.gemaakt = 0;
+           const Real = vis.Network;
+           vis.Network = function (a, b, c) { window.gemaakt++; return new Real(a, b, c); };
+           const figure = document.getElementById('netwerk-swv').closest('figure');
+           window.sk.drawNetwork(figure, '/api/v1/network/mismatch?format=json');
+           window.sk.drawNetwork(figure, '/api/v1/network/swv/PO2704?format=json');"""
+    )
+    assert network_nodes(driver, "netwerk-swv") == swv_nodes
+    time.sleep(2.5)  # the held-back mismatch network has arrived by now
+    assert network_nodes(driver, "netwerk-swv") == swv_nodes
+    assert driver.execute_script("return window.gemaakt") == 1
+    assert len(driver.find_elements("css selector", "#netwerk-swv div.vis-network")) == 1
+    watch.check()
+
+
+def test_a_network_is_one_labelled_tab_stop_moved_with_the_arrow_keys(
+    driver: Any, app_url: str, watch: Watch
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(app_url + "/swv/PO2704")
+    network_nodes(driver, "netwerk-swv")
+    stops = driver.execute_script(
+        """const canvas = document.getElementById('netwerk-swv');
+           return [canvas, ...canvas.querySelectorAll('*')]
+             .filter(e => e.tabIndex >= 0 && e.getAttribute('tabindex') !== null)
+             .map(e => [e.className, e.getAttribute('role'), e.getAttribute('aria-label')])"""
+    )
+    assert len(stops) == 1, stops
+    [(cls, role, label)] = stops
+    assert cls == "vis-network" and role == "application" and label.startswith("Netwerk: ")
+    assert driver.execute_script("return document.getElementById('netwerk-swv').getAttribute('role')") is None
+    for _ in range(80):  # reached with Tab alone
+        if driver.execute_script("return document.activeElement.classList.contains('vis-network')"):
+            break
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+    else:
+        raise AssertionError("the network could not be reached with Tab")
+    assert _focus_is_visible(driver)
+    before = driver.execute_script("return window.sk.networks['netwerk-swv'].getViewPosition()")
+    ActionChains(driver).key_down(Keys.ARROW_RIGHT).pause(0.5).key_up(Keys.ARROW_RIGHT).perform()
+    after = driver.execute_script("return window.sk.networks['netwerk-swv'].getViewPosition()")
+    assert after["x"] != before["x"], (before, after)
+    watch.check()
+
+
+def test_printed_tables_keep_their_headings(driver: Any, app_url: str, watch: Watch) -> None:
+    """Print hides the buttons that do nothing on paper, but not the sort buttons in the table
+    headers: they hold the headings' text."""
+    driver.get(app_url + "/beleid")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        heading = driver.find_element("css selector", "#mismatch-tabel thead th button.sorteer")
+        assert heading.is_displayed() and heading.text == "Samenwerkingsverband"
+        assert not driver.find_element("css selector", "form.filter button").is_displayed()
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     watch.check()
 
 
@@ -498,6 +728,8 @@ def test_exported_pictures_show_the_whole_network_offline(
             assert driver.execute_script("return window.netwerk.body.data.nodes.length") == len(network.nodes)
             assert driver.execute_script("return window.netwerk.body.data.edges.length") == len(network.edges)
             assert not watch.drain(), f"console errors in {name}"
+            # the log must have seen the page itself, or "nothing else" would prove nothing
+            assert path.as_uri() in watch.urls, f"the performance log missed {name} itself: {watch.urls}"
             others = [u for u in watch.urls if u != path.as_uri() and not u.startswith(("data:", "blob:"))]
             assert not others, f"{name} requested more than itself: {others}"
             screenshot(driver, f"export-{name}")

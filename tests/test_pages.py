@@ -130,3 +130,61 @@ def test_scripts_put_data_in_the_page_as_text_only(client: TestClient) -> None:
         js = client.get(f"/static/{name}").text
         assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "eval(" not in js
         assert "http://" not in js and "https://" not in js
+
+
+def _form(html: str, ident: str) -> str:
+    """The markup of the form with this id, from its start tag to its end tag."""
+    start = html.index(f'<form id="{ident}"')
+    return html[start : html.index("</form>", start) + len("</form>")]
+
+
+def test_the_question_form_cannot_put_the_question_in_a_url(client: TestClient) -> None:
+    """Without JavaScript (or before school.js runs) a browser submits the form itself: with
+    named fields and GET, postcode and need would land in the address bar, the history and
+    every log on the way. The fields have no names and the form POSTs (an empty body)."""
+    form = _form(client.get("/school").text, "vraag")
+    start_tag = form[: form.index(">") + 1]
+    assert 'method="post"' in start_tag and 'method="get"' not in start_tag, start_tag
+    for ident in ("postcode", "behoefte", "niet-regulier"):
+        field = re.search(rf'<(?:input|select)\b[^>]*\bid="{ident}"[^>]*>', form)
+        assert field, ident
+        assert " name=" not in field.group(0), field.group(0)
+    assert not re.search(r"<(?:input|select|textarea)\b[^>]*\bname=", form), "a named field would be sent"
+
+
+def test_the_question_posted_without_javascript_is_not_echoed(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="sociale_kaart.api"):
+        r = client.post("/school", data={"postcode": "2011AB", "need": "ijw-45", "school": "15UJ00"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "Zet JavaScript aan" in r.text
+    assert "2011AB" not in r.text and "15UJ00" not in r.text and "ijw-45" not in r.text
+    assert r.headers["cache-control"] == "no-store"
+    assert "2011AB" not in caplog.text
+
+
+def test_the_school_page_is_not_stored_by_the_browser(client: TestClient) -> None:
+    """no-store, not no-cache: no-cache still lets the back/forward cache keep the page with
+    the answer in it for the next user of the computer."""
+    assert client.get("/school").headers["cache-control"] == "no-store"
+    assert client.get("/beleid").headers["cache-control"] == "no-cache"  # public pages may be kept
+
+
+def test_the_map_table_uses_dutch_numbers(client: TestClient) -> None:
+    """The values next to the map are written as on the map: "20 %", not "20.3"."""
+
+    def values(signal: str) -> list[str]:
+        html = client.get("/beleid", params={"signal": signal}).text
+        table = html[
+            html.index("per gemeente</caption>") : html.index(
+                "</table>", html.index("per gemeente</caption>")
+            )
+        ]
+        return re.findall(r'<td class="getal" data-sort="[^"]*">([^<]*)</td>', table)
+
+    shares = values("buiten")
+    assert shares and all(re.fullmatch(r"\d+ %|–", v) for v in shares), shares
+    assert any(v != "–" for v in shares)
+    counts = values("swvs-po")
+    assert counts and all(re.fullmatch(r"\d+|–", v) for v in counts), counts

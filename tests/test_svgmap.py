@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
@@ -18,6 +19,7 @@ from graph.store import GraphStore
 from importers.run import run_import
 from viz.svgmap import (
     NO_DATA,
+    NO_DATA_ID,
     SIGNALS,
     Area,
     Projection,
@@ -105,6 +107,46 @@ def test_render_escapes_names_and_colours_by_class() -> None:
     assert root.get("role") == "img" and root.get("viewBox")
 
 
+def test_no_data_is_hatched_not_a_grey_like_the_lightest_class() -> None:
+    """A flat light grey for "no data" reads as the lightest class; it is a pattern of lines,
+    defined in the SVG itself (so the saved file shows it too) and used by its legend entry."""
+    areas = [
+        Area("GM0001", "Met", square(4.0, 52.0), 1, "1"),
+        Area("GM0002", "Zonder", square(4.2, 52.0), None),
+    ]
+    root = ET.fromstring(render(areas, Scale.counts(4), title="t", legend_title="Aantal"))
+    pattern = root.find(f"{SVG}defs/{SVG}pattern")
+    assert pattern is not None and pattern.get("id") == NO_DATA_ID
+    assert pattern.find(f"{SVG}line") is not None  # hatched, not a flat fill
+    fills = {p.get("data-gemeente"): p.get("fill") for p in root.iter(f"{SVG}path")}
+    assert fills["GM0002"] == f"url(#{NO_DATA_ID})" == NO_DATA  # the path uses that pattern
+    assert NO_DATA not in {c.color for c in Scale.counts(4).classes}
+    swatches = [r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("width") == "18"]
+    assert swatches[-1] == NO_DATA  # the legend's last entry, "geen gegevens"
+
+
+def test_the_title_keeps_the_capitals_of_abbreviations(demo_store: GraphStore) -> None:
+    title = ET.fromstring(gemeenten_svg(demo_store, "swvs-po")).find(f"{SVG}title")
+    assert title is not None and title.text == "Kaart van de gemeenten: aantal PO-samenwerkingsverbanden"
+
+
+def test_the_colour_is_that_of_the_rounded_value_in_the_tooltip(demo_store: GraphStore) -> None:
+    """The tooltip says "ca. 20 %": the gemeente must be coloured 20–30 %, not 10–20 % because
+    the unrounded share was 19.6 %."""
+    scale = SIGNALS["buiten"].scale
+    root = ET.fromstring(gemeenten_svg(demo_store, "buiten"))
+    checked = 0
+    for path in root.iter(f"{SVG}path"):
+        tip = path.findtext(f"{SVG}title") or ""
+        said = re.search(r": ca\. (\d+) %", tip)
+        if said:
+            assert path.get("fill") == scale.color(int(said.group(1))), tip
+            checked += 1
+    assert checked > 5
+    for area in map_areas(demo_store, "buiten"):
+        assert area.value is None or area.value == int(area.value)
+
+
 def test_scales() -> None:
     shares = Scale.breaks([0, 10, 20], " %")
     assert [c.label for c in shares.classes] == ["0–10 %", "10–20 %", "20 % of meer"]
@@ -159,9 +201,40 @@ def test_a_broken_outline_is_left_out(
     batch.add_node(
         NodeRecord("Gemeente", "GM0001", {"naam": "Goed", "grens": json.dumps(square(4, 52)), **prov})
     )
-    batch.add_node(NodeRecord("Gemeente", "GM0002", {"naam": "Kapot", "grens": "{not json", **prov}))
+    broken = [
+        "{not json",
+        json.dumps({"type": "Polygon", "coordinates": []}),
+        json.dumps({"type": "Polygon", "coordinates": [[]]}),
+        json.dumps({"type": "Polygon", "coordinates": [[[4, 52], [4.1, 52]]]}),  # two points
+        json.dumps({"type": "Polygon", "coordinates": [[[4, 52], [4.1, "x"], [4, 52.1]]]}),
+        json.dumps({"type": "Polygon", "coordinates": [[4, 52], [4.1, 52], [4.1, 52.1]]}),  # one level short
+        json.dumps({"type": "MultiPolygon", "coordinates": [[], [[]]]}),
+        json.dumps({"type": "Polygon"}),
+        json.dumps({"type": "Point", "coordinates": [4, 52]}),
+        "[1,2]",
+        "null",
+        '"Polygon"',
+        '{"type": "Polygon", "coordinates": [[[4, 52], [NaN, 52], [4, 53]]]}',
+    ]
+    for i, grens in enumerate(broken, start=2):
+        batch.add_node(NodeRecord("Gemeente", f"GM{i:04d}", {"naam": f"Kapot {i}", "grens": grens, **prov}))
     store.apply(batch)
     assert [a.id for a in map_areas(store, "swvs-po")] == ["GM0001"]
+    # the page and the SVG still answer, with the one good gemeente drawn
+    with TestClient(create_app(store)) as client:
+        for signal in SIGNALS:
+            r = client.get("/api/v1/map/gemeenten.svg", params={"signal": signal})
+            assert r.status_code == 200, r.text
+            assert [p.get("data-gemeente") for p in ET.fromstring(r.text).iter(f"{SVG}path")] == ["GM0001"]
+            page = client.get("/beleid", params={"signal": signal})
+            assert page.status_code == 200 and 'data-gemeente="GM0001"' in page.text
+    # render() itself leaves out an area it cannot draw, even when not filtered before
+    areas = [Area("GM0001", "Goed", square(4, 52), 1), Area("GM0002", "Kapot", {"type": "Polygon"}, 1)]
+    assert [
+        p.get("data-gemeente")
+        for p in ET.fromstring(render(areas, Scale.counts(3), title="t")).iter(f"{SVG}path")
+    ] == ["GM0001"]
+    assert "<path" not in render([areas[1]], Scale.counts(3), title="t")
     store.close()
 
 
@@ -170,6 +243,9 @@ def test_map_endpoint(demo_store: GraphStore) -> None:
         r = client.get("/api/v1/map/gemeenten.svg", params={"signal": "buiten"})
         assert r.status_code == 200
         assert r.headers["content-type"] == "image/svg+xml"
+        # opened on its own, the SVG may run nothing and load nothing, and is never sniffed as HTML
+        assert r.headers["content-security-policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+        assert r.headers["x-content-type-options"] == "nosniff"
         all_paths = len(list(ET.fromstring(r.text).iter(f"{SVG}path")))
         r = client.get("/api/v1/map/gemeenten.svg", params={"signal": "swvs-vo", "regio": "jz11"})
         assert r.status_code == 200

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.queries.mismatch import Report, SwvRow, mismatch
+from graph.queries.mismatch import Report, SwvRow, current_report
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder
 from viz.reads import name, records, width
@@ -19,7 +19,7 @@ from viz.styles import node_label
 
 
 def mismatch_network(store: GraphStore) -> Network:
-    report = mismatch(store)
+    report = current_report(store)
     shared, inwoners = _shared_pc4(store)
     swvs = records(store, "Swv", (r.swv for r in report.swvs))
     regions = records(store, "Regio", {j for r in report.swvs for j in r.jeugdregios})

@@ -24,13 +24,21 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from graph.queries.cache import CACHE
-from graph.queries.mismatch import mismatch
+from graph.queries.mismatch import current_report
 from graph.records import NodeKey
 from graph.store import GraphStore
 
 #: Light to dark; contrast with the white borders and with each other stays visible in print.
 PALETTE = ("#d3e4f3", "#99c0e3", "#5b95cb", "#2d65a0", "#0d3a6b")
-NO_DATA = "#ececec"
+#: No data is hatched (grey lines on white), not a flat grey: a flat light grey is too easily
+#: read as the lightest class, on screen and certainly on a grey-scale print.
+NO_DATA_ID = "geen-gegevens"
+NO_DATA = f"url(#{NO_DATA_ID})"
+NO_DATA_PATTERN = (
+    f'<pattern id="{NO_DATA_ID}" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="#7d868f" stroke-width="2"/></pattern>'
+)
 TEXT = "#1a1a1a"
 
 Point = tuple[float, float]
@@ -53,10 +61,10 @@ class Scale:
     no_data: str = "geen gegevens"
 
     def color(self, value: float | None) -> str:
-        """The class colour of a value; grey for no value.
+        """The class colour of a value; the hatching (a reference to its pattern) for no value.
 
         >>> Scale.counts(3).color(7), Scale.counts(3).color(None)
-        ('#0d3a6b', '#ececec')
+        ('#0d3a6b', 'url(#geen-gegevens)')
         """
         if value is None:
             return NO_DATA
@@ -100,12 +108,55 @@ class Area:
     text: str = ""
 
 
-def rings(geometry: dict[str, object]) -> list[list[Ring]]:
-    """The polygons of a GeoJSON Polygon or MultiPolygon, each a list of rings of (lon, lat)."""
-    kind = geometry.get("type")
-    coords = geometry.get("coordinates") or []
+def _point(p: object) -> Point | None:
+    """A GeoJSON position as (lon, lat), or None when it is not two finite numbers."""
+    if not isinstance(p, (list, tuple)) or len(p) < 2:
+        return None
+    lon, lat = p[0], p[1]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)):
+        return None
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return None
+    return (float(lon), float(lat))
+
+
+def _ring(ring: object) -> Ring | None:
+    """A ring of at least 3 positions, or None when it is not one (or any position is broken)."""
+    if not isinstance(ring, (list, tuple)) or len(ring) < 3:
+        return None
+    points = [_point(p) for p in ring]
+    return None if any(p is None for p in points) else points  # type: ignore[return-value]
+
+
+def rings(geometry: object) -> list[list[Ring]]:
+    """The polygons of a GeoJSON Polygon or MultiPolygon, each a list of rings of (lon, lat).
+
+    An outline comes from an imported text, so anything that is not a usable polygon gives
+    no polygon rather than an error: a polygon whose outer ring is broken is left out, a
+    broken hole is dropped, and what is not a Polygon or MultiPolygon gives nothing. A page
+    with a map must never fail because one gemeente's outline is damaged.
+
+    >>> rings({"type": "Polygon", "coordinates": []}), rings([1, 2]), rings({"type": "Polygon"})
+    ([], [], [])
+    >>> rings({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1]], [[0, "x"]]]})
+    [[[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]]]
+    """
+    if not isinstance(geometry, dict):
+        return []
+    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    if not isinstance(coords, list):
+        return []
     polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
-    return [[[(float(p[0]), float(p[1])) for p in ring] for ring in poly] for poly in polygons]  # type: ignore[union-attr]
+    out: list[list[Ring]] = []
+    for poly in polygons:
+        if not isinstance(poly, list) or not poly:
+            continue
+        outer = _ring(poly[0])
+        if outer is None:
+            continue
+        holes = [r for r in (_ring(h) for h in poly[1:]) if r is not None]
+        out.append([outer, *holes])
+    return out
 
 
 def simplify(points: Sequence[Point], tolerance: float) -> Ring:
@@ -205,8 +256,9 @@ def render(
     width: float = 800.0,
     legend_title: str = "",
 ) -> str:
-    """The map as a standalone SVG document (also fit to be inlined in HTML)."""
-    shapes = [(a, rings(a.geometry)) for a in areas]
+    """The map as a standalone SVG document (also fit to be inlined in HTML). An area whose
+    outline gives no polygon is not drawn (rather than failing the whole map)."""
+    shapes = [(a, polys) for a in areas if (polys := rings(a.geometry))]
     project = Projection.fit((p for _, polys in shapes for poly in polys for p in poly[0]), width)
     legend = [(c.color, c.label) for c in scale.classes] + [(NO_DATA, scale.no_data)]
     per_row = max(1, int(width // 150))
@@ -219,6 +271,7 @@ def render(
         'aria-labelledby="kaart-titel kaart-uitleg" font-family="system-ui, sans-serif" font-size="14">',
         f'<title id="kaart-titel">{escape(title)}</title>',
         f'<desc id="kaart-uitleg">{escape(description or title)}</desc>',
+        f"<defs>{NO_DATA_PATTERN}</defs>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         f'<g stroke="#5c6670" stroke-width="0.6" stroke-linejoin="round" fill-rule="evenodd" '
         f'transform="translate({_fmt((width - project.width) / 2)} 0)">',
@@ -259,6 +312,15 @@ class Signal:
     legend: str
     scale: Scale
     compute: Callable[[GraphStore], dict[str, tuple[float, str]]] = field(repr=False)
+    unit: str = ""  # after a value, as in the legend: " %"
+
+    def show(self, value: float | None) -> str:
+        """A value as the page's table says it: Dutch number format, with the unit.
+
+        >>> SIGNALS["buiten"].show(20), SIGNALS["swvs-po"].show(2), SIGNALS["buiten"].show(None)
+        ('20 %', '2', '–')
+        """
+        return "–" if value is None else f"{_num(value)}{self.unit}"
 
 
 def _swvs(sector: str) -> Callable[[GraphStore], dict[str, tuple[float, str]]]:
@@ -290,14 +352,16 @@ def _jeugdregios(store: GraphStore) -> dict[str, tuple[float, str]]:
 
 def _buiten(store: GraphStore) -> dict[str, tuple[float, str]]:
     out = {}
-    for f in CACHE.get(store, "mismatch", mismatch).pupil_flows_per_gemeente:
+    for f in current_report(store).pupil_flows_per_gemeente:
         total = f.leerlingen_min + f.leerlingen_max
         if total <= 0:
             continue
-        share = 100 * (f.buiten_min + f.buiten_max) / total
+        # The whole percentage the tooltip says is also the value that is coloured: 19.6 %
+        # shown as "ca. 20 %" must not be painted as 10–20 %.
+        share = round(100 * (f.buiten_min + f.buiten_max) / total)
         out[f.gemeente] = (
             share,
-            f"ca. {share:.0f} % ({f.buiten_min}–{f.buiten_max} van {f.leerlingen_min}–{f.leerlingen_max} "
+            f"ca. {share} % ({f.buiten_min}–{f.buiten_max} van {f.leerlingen_min}–{f.leerlingen_max} "
             "leerlingen woont buiten de gemeente)",
         )
     return out
@@ -326,6 +390,7 @@ SIGNALS: dict[str, Signal] = {
             "Leerlingen die buiten de gemeente wonen",
             Scale.breaks([0, 10, 20, 30, 40], " %"),
             _buiten,
+            " %",
         ),
         Signal(
             "jeugdregios",
@@ -366,6 +431,8 @@ def map_areas(store: GraphStore, signal: str, region: str | None = None) -> list
             geometry = json.loads(str(text))
         except ValueError:
             continue
+        if not rings(geometry):  # valid JSON, but no usable polygon: left out, not a failure
+            continue
         value, said = values.get(n.id, (None, ""))
         areas.append(Area(n.id, str(n.props.get("naam") or n.id), geometry, value, said))
     return areas
@@ -381,11 +448,13 @@ def signal_svg(signal: str, areas: Sequence[Area], region: str | None = None) ->
     if s is None:
         raise UnknownSignal(signal)
     where = f" ({region.upper()})" if region else ""
+    # only the first letter lowered: "Aantal PO-samenwerkingsverbanden" → "aantal PO-…"
+    legend = s.legend[:1].lower() + s.legend[1:]
     return render(
         areas,
         s.scale,
-        title=f"Kaart van de gemeenten{where}: {s.legend.lower()}",
+        title=f"Kaart van de gemeenten{where}: {legend}",
         description=f"{s.label} Elke gemeente met een bekende grens is gekleurd naar de waarde; "
-        f"grijs is geen gegevens. {len(areas)} gemeenten.",
+        f"gearceerd is geen gegevens. {len(areas)} gemeenten.",
         legend_title=s.legend,
     )

@@ -14,6 +14,15 @@ router = APIRouter(tags=["map"])
 
 SignalName = Literal[tuple(SIGNALS)]  # type: ignore[valid-type]
 
+#: The SVG is opened on its own too (the page links to it for download): a browser would then
+#: run any script in it with this server's origin. The map has none and loads nothing, so the
+#: policy allows nothing but its inline presentation; nosniff keeps it from being read as HTML.
+SVG_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
+
 
 @router.get(
     "/map/gemeenten.svg",
@@ -51,10 +60,10 @@ def get_gemeenten_svg(
     ] = None,
 ) -> Response:
     """Every gemeente with a known outline (CBS ``grens``), projected and simplified on the
-    server; each outline's tooltip names the gemeente and its value. Grey: no data."""
+    server; each outline's tooltip names the gemeente and its value. Hatched: no data."""
     if regio and not gemeenten_in(store, regio):
         return problem_response(
             404, "Not found", f"no gemeenten are known in region {regio!r}", request=request
         )
     svg = gemeenten_svg(store, signal, regio or None)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
+    return Response(svg, media_type="image/svg+xml", headers=SVG_HEADERS)

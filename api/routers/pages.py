@@ -21,8 +21,7 @@ from markupsafe import Markup
 
 from api.deps import StoreDep
 from api.routers import map as map_router
-from graph.queries.cache import CACHE
-from graph.queries.mismatch import Report, mismatch
+from graph.queries.mismatch import Report, current_report
 from graph.queries.overlap import RegionError, overlapping
 from graph.records import NodeKey
 from graph.store import GraphStore
@@ -59,11 +58,16 @@ STATIC_TYPES = {
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
-def _page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+#: For the school page and what it answers: the browser keeps no copy (not even in the
+#: back/forward cache), so a pupil's answer cannot be brought back by the next user of the computer.
+PRIVATE_HEADERS = {**PAGE_HEADERS, "Cache-Control": "no-store"}
+
+
+def _page(template: str, status: int = 200, *, private: bool = False, **context: Any) -> HTMLResponse:
     context.setdefault("network", False)
     context.setdefault("nav", "")
     html = _env.get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+    return HTMLResponse(html, status_code=status, headers=PRIVATE_HEADERS if private else PAGE_HEADERS)
 
 
 def _vis_network(name: str) -> bytes:
@@ -89,7 +93,7 @@ def static(name: str) -> Response:
 
 def _report(store: GraphStore) -> Report:
     """The national mismatch report, shared with GET /api/v1/mismatch until the data changes."""
-    return CACHE.get(store, "mismatch", mismatch)
+    return current_report(store)
 
 
 def _pct(x: float | None) -> str:
@@ -161,7 +165,20 @@ def index() -> HTMLResponse:
 @router.get("/school", include_in_schema=False, response_class=HTMLResponse)
 def school(store: StoreDep) -> HTMLResponse:
     # Query parameters are ignored on purpose: the question goes to the API by fetch().
-    return _page("school.html", title="School", nav="school", network=True, behoeften=_behoeften(store))
+    return _page(
+        "school.html", title="School", nav="school", network=True, behoeften=_behoeften(store), private=True
+    )
+
+
+@router.post("/school", include_in_schema=False, response_class=HTMLResponse)
+def school_without_javascript() -> HTMLResponse:
+    """Where the question form lands when JavaScript is off (or before school.js has run).
+
+    The form's fields have no names, so the browser sends nothing; the body is not read either
+    way. The page only says to turn JavaScript on: it echoes nothing and answers nothing, so a
+    question can never end up in a URL, the history or a log by this route.
+    """
+    return _page("javascript_nodig.html", title="JavaScript nodig", nav="school", private=True)
 
 
 @router.get("/swv", include_in_schema=False, response_class=HTMLResponse)

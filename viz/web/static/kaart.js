@@ -15,13 +15,15 @@
     return e;
   };
 
-  /** Fetch JSON from this server; rejects with {status, problem} on an error answer. */
-  sk.getJson = async function (url) {
+  /** Fetch JSON from this server; rejects with {status, problem} on an error answer. An
+      AbortSignal lets the caller cancel a request whose answer is no longer wanted. */
+  sk.getJson = async function (url, signal) {
     const response = await fetch(url, {
       headers: { Accept: "application/json" },
       cache: "no-store",
       credentials: "same-origin",
       referrerPolicy: "no-referrer",
+      signal: signal,
     });
     let body = null;
     try {
@@ -54,6 +56,32 @@
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
+  // Per canvas, the number of the latest drawing asked for: drawings overlap when a new
+  // question is asked before the last network arrived, and only the latest may draw, or an
+  // older network would be left running (and shown) after a newer one.
+  const drawing = {};
+
+  function destroyNetwork(canvas) {
+    const old = sk.networks[canvas.id];
+    if (old) {
+      old.destroy();
+      delete sk.networks[canvas.id];
+    }
+    canvas.dataset.nodes = "";
+    canvas.dataset.stable = "";
+  }
+
+  /** Empty a <figure data-netwerk>: the picture, legend, list and note; a drawing still on its
+      way is dropped when it arrives. */
+  sk.clearNetwork = function (figure) {
+    const canvas = figure.querySelector(".netwerk-canvas");
+    drawing[canvas.id] = (drawing[canvas.id] || 0) + 1;
+    destroyNetwork(canvas);
+    [figure.querySelector(".legenda"), figure.querySelector(".verbanden")].forEach(clear);
+    figure.querySelector(".noot").textContent = "";
+    figure.querySelector(".status").textContent = "";
+  };
+
   /** Draw the network of `url` (JSON: nodes, edges, legend, note) in a <figure data-netwerk>. */
   sk.drawNetwork = async function (figure, url) {
     const canvas = figure.querySelector(".netwerk-canvas");
@@ -61,23 +89,20 @@
     const legend = figure.querySelector(".legenda");
     const note = figure.querySelector(".noot");
     const list = figure.querySelector(".verbanden");
-    [legend, list].forEach(clear);
-    note.textContent = "";
-    canvas.dataset.nodes = "";
-    canvas.dataset.stable = "";
-    if (sk.networks[canvas.id]) {
-      sk.networks[canvas.id].destroy();
-      delete sk.networks[canvas.id];
-    }
+    sk.clearNetwork(figure);
+    const nr = drawing[canvas.id];
     status.textContent = "Het netwerk wordt geladen…";
     let data;
     try {
       data = await sk.getJson(url);
     } catch (err) {
+      if (nr !== drawing[canvas.id]) return null;
       status.textContent =
         err.status === 404 ? "Voor deze vraag is geen netwerk beschikbaar." : "Het netwerk kon niet worden geladen.";
       return null;
     }
+    if (nr !== drawing[canvas.id]) return null; // a newer drawing (or a clear) came meanwhile
+    destroyNetwork(canvas); // never two networks on one canvas
     if (typeof vis === "undefined") {
       status.textContent = "De tekening van het netwerk is niet beschikbaar.";
       return null;
@@ -144,7 +169,16 @@
     );
     sk.networks[canvas.id] = network;
     canvas.dataset.nodes = String(visNodes.length);
+    // vis-network makes its own focusable div (tabindex 0) where the arrow keys work: that is
+    // the one tab stop of the picture, so it gets the label and a role (the canvas has neither).
+    const frame = canvas.querySelector("div.vis-network");
+    if (frame) {
+      frame.setAttribute("role", "application");
+      frame.setAttribute("aria-roledescription", "netwerktekening");
+      frame.setAttribute("aria-label", canvas.dataset.label || "Netwerk");
+    }
     network.once("stabilizationIterationsDone", function () {
+      if (sk.networks[canvas.id] !== network) return;
       network.setOptions({ physics: false }); // freeze: a still picture, easy to read and print
       network.fit();
       canvas.dataset.stable = "1";

@@ -122,8 +122,26 @@
     return "Er ging iets mis bij het beantwoorden van de vraag. Probeer het nog eens.";
   }
 
+  // Each question gets a number; an answer (or error) that comes back after a newer question
+  // was sent, or after the page was left, is dropped, so the page never shows an answer to
+  // another question than the one on screen.
+  let vraagNr = 0;
+  let lopend = null; // the AbortController of the question in flight
+
+  function verberg() {
+    antwoord.hidden = true;
+    ["rollen", "aanbieders", "waarschuwingen"].forEach(function (id) {
+      clear(document.getElementById(id));
+    });
+    document.getElementById("antwoord-samenvatting").textContent = "";
+  }
+
   vraag.addEventListener("submit", async function (event) {
     event.preventDefault();
+    const nr = ++vraagNr;
+    if (lopend) lopend.abort();
+    lopend = null;
+    verberg(); // an old answer must not stay visible under a new (or failed) question
     fout.textContent = "";
     const pc = postcode.value.trim().toUpperCase();
     const problemen = [];
@@ -143,20 +161,53 @@
       problemen[0][0].focus();
       return;
     }
+    const school = gekozen; // the school asked about, even if another is picked meanwhile
     const params = new URLSearchParams({ school: gekozen.id, postcode: pc.replace(/\s/g, ""), need: behoefte.value });
     if (nietRegulier.checked) params.set("enrolled", "false");
     fout.textContent = "Even zoeken…";
+    const controller = typeof AbortController === "function" ? new AbortController() : null;
+    lopend = controller;
     let data;
     try {
-      data = await sk.getJson("/api/v1/who-serves?" + params);
+      data = await sk.getJson("/api/v1/who-serves?" + params, controller ? controller.signal : undefined);
     } catch (err) {
+      if (nr !== vraagNr) return; // a newer question (or leaving the page) took over
+      lopend = null;
       fout.textContent = foutmelding(err);
       return;
     }
+    if (nr !== vraagNr) return;
+    lopend = null;
     fout.textContent = "";
-    toon(data);
+    toon(data, school);
     params.set("format", "json");
     sk.drawNetwork(antwoord.querySelector("figure[data-netwerk]"), "/api/v1/network/who-serves?" + params);
+  });
+
+  // Leaving the page (or coming back to it from the back/forward cache) wipes the question and
+  // the answer: the next person at this computer must not find a pupil's details with "Back".
+  function vergeet() {
+    vraagNr++;
+    if (lopend) lopend.abort();
+    lopend = null;
+    vraag.reset();
+    [postcode, behoefte].forEach(function (veld) {
+      markeer(veld, false);
+    });
+    fout.textContent = "";
+    zoekForm.reset();
+    clear(lijst);
+    keuze.hidden = true;
+    zoekStatus.textContent = "";
+    gekozen = null;
+    gekozenTekst.textContent = "Nog geen school gekozen.";
+    verberg();
+    const figure = antwoord.querySelector("figure[data-netwerk]");
+    if (figure) sk.clearNetwork(figure);
+  }
+  window.addEventListener("pagehide", vergeet);
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) vergeet();
   });
 
   // --- 3. Show the answer --------------------------------------------------------------------
@@ -257,16 +308,25 @@
     return art;
   }
 
-  function toon(data) {
+  /** The need's label as the page's list says it, looked up by the id the answer is about
+      (not by the list's current choice, which the user may have changed since asking). */
+  function behoefteNaam(id) {
+    const optie = Array.from(behoefte.options).find(function (o) {
+      return o.value && o.value === String(id);
+    });
+    return optie ? optie.textContent : String(id);
+  }
+
+  function toon(data, school) {
     const rollen = document.getElementById("rollen");
     const aanbieders = document.getElementById("aanbieders");
     const waarschuwingen = document.getElementById("waarschuwingen");
     [rollen, aanbieders, waarschuwingen].forEach(clear);
-    const need = behoefte.options[behoefte.selectedIndex];
+    const schoolNaam = school && String(school.id) === String(data.school) ? school.naam : "";
     document.getElementById("antwoord-samenvatting").textContent =
-      "School: " + (gekozen ? gekozen.naam + " (" + data.school + ")" : data.school) +
+      "School: " + (schoolNaam ? schoolNaam + " (" + data.school + ")" : data.school) +
       ". Postcode woonadres: " + data.postcode +
-      ". Hulpvraag: " + (need ? need.textContent : data.need) +
+      ". Hulpvraag: " + behoefteNaam(data.need) +
       ". Peildatum: " + data.date +
       (data.enrolled_regular ? ". De leerling staat op een reguliere school." : ". De leerling staat niet op een reguliere school.");
     if ((data.warnings || []).length) {
