@@ -111,8 +111,9 @@ def _export_parser(export: argparse.ArgumentParser) -> None:
 
 
 def cmd_export(store: GraphStore, args: argparse.Namespace) -> int:
+    from graph.queries.answer import QueryError
     from graph.queries.overlap import RegionError
-    from graph.queries.who_serves import QueryError, who_serves
+    from graph.queries.who_serves import who_serves
     from viz.export import network_format, write_network
     from viz.network import mismatch_network, overlap_network, swv_network, who_serves_network
 

@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.problems import problem_response
+from graph.queries.answer import QueryError
 from graph.queries.overlap import RegionError
-from graph.queries.who_serves import QueryError
 
 #: Answers to a pupil's question may identify the child: no cache anywhere may keep them.
 NO_STORE = {"Cache-Control": "no-store"}

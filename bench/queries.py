@@ -30,10 +30,11 @@ from pathlib import Path
 from api.cli import demo_files
 from bench.common import machine, shared_files
 from graph.embedded import EmbeddedStore
+from graph.queries.answer import QueryError
 from graph.queries.mismatch import mismatch
 from graph.queries.overlap import overlaps_between
 from graph.queries.search import search_schools
-from graph.queries.who_serves import QueryError, who_serves
+from graph.queries.who_serves import who_serves
 from graph.store import GraphStore
 from importers.run import run_import
 

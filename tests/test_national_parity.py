@@ -12,9 +12,10 @@ from datetime import date
 
 from api.cli import demo_files
 from graph.neighbourhood import Seed
+from graph.queries.answer import QueryError
 from graph.queries.mismatch import mismatch
 from graph.queries.overlap import overlaps_between
-from graph.queries.who_serves import QueryError, _seeds, who_serves
+from graph.queries.who_serves import _seeds, who_serves
 from graph.store import GraphStore
 from importers.run import run_import
 

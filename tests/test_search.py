@@ -26,10 +26,10 @@ from api.cli import demo_files
 from graph.embedded import EmbeddedStore
 from graph.queries import search
 from graph.queries.cache import CACHE
+from graph.queries.domain import distance_km
 from graph.queries.mismatch import mismatch
 from graph.queries.providers_near import providers_near
 from graph.queries.search import search_gemeenten, search_schools, search_swvs
-from graph.queries.who_serves import distance_km
 from graph.queries.words import SearchError, normalise
 from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore

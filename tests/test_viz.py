@@ -15,9 +15,10 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.cli import demo_files, main
 from graph.embedded import EmbeddedStore
+from graph.queries.answer import Answer, Provider, Role, Step
 from graph.queries.mismatch import mismatch
 from graph.queries.overlap import RegionError, overlap, region, region_key
-from graph.queries.who_serves import Answer, Provider, Role, Step, who_serves
+from graph.queries.who_serves import who_serves
 from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.run import run_import

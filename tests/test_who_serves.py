@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.cli import demo_files
-from graph.queries.who_serves import QueryError, who_serves
+from graph.queries.answer import QueryError
+from graph.queries.who_serves import who_serves
 from graph.store import GraphStore
 from importers.run import run_import
 

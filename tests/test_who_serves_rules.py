@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from graph.queries.who_serves import QueryError, who_serves
+from graph.queries.answer import QueryError
+from graph.queries.who_serves import who_serves
 from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 

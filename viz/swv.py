@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from graph import ids
+from graph.queries.domain import SECTOR
 from graph.queries.overlap import RegionError
-from graph.queries.who_serves import SECTOR
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder

@@ -8,7 +8,7 @@ only, never the full PC6, because a saved picture travels further than an answer
 
 from __future__ import annotations
 
-from graph.queries.who_serves import Answer, Provider, Role, Step
+from graph.queries.answer import Answer, Provider, Role, Step
 from viz.model import Network, NetworkBuilder
 from viz.styles import KIND_NAME, group_of, node_label, short
 

@@ -19,8 +19,9 @@ from api.deps import StoreDep
 from api.params import NO_STORE, Enrolled, Need, OnDate, Postcode, School, question_problem, region_problem
 from api.problems import Problem
 from api.routers.overlap import REGION_HELP
+from graph.queries.answer import QueryError
 from graph.queries.overlap import RegionError
-from graph.queries.who_serves import QueryError, who_serves
+from graph.queries.who_serves import who_serves
 from viz.html import CSP, render_html
 from viz.network import Network, mismatch_network, overlap_network, swv_network, who_serves_network
 

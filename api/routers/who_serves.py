@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 from api.deps import StoreDep, answer
 from api.params import NO_STORE, Enrolled, Need, OnDate, Postcode, School, model_response, question_problem
 from api.problems import Problem
-from graph.queries.who_serves import QueryError, who_serves
+from graph.queries.answer import QueryError
+from graph.queries.who_serves import who_serves
 
 router = APIRouter(tags=["who serves"])
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph.queries.cache import CACHE
-from graph.queries.who_serves import valid_on
+from graph.queries.domain import valid_on
 from graph.store import GraphStore
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph import ids
+from graph.queries.domain import distance_km, need_id, valid_on
 from graph.queries.search import Ref, naam_of, paginate, text_of
-from graph.queries.who_serves import distance_km, need_id, valid_on
 from graph.queries.words import SearchError
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore

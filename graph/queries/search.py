@@ -26,7 +26,7 @@ from typing import Generic, TypeVar
 
 from graph import ids
 from graph.queries.cache import CACHE
-from graph.queries.who_serves import SECTOR
+from graph.queries.domain import SECTOR
 from graph.queries.words import SearchError, WordIndex, normalise, words_of_question
 from graph.records import NodeRecord
 from graph.store import GraphStore

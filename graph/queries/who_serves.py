@@ -11,131 +11,17 @@ jeugdregio. Nothing of the question is stored or logged: it is answered and forg
 from __future__ import annotations
 
 import difflib
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from graph import ids
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
+from graph.queries.answer import RULES, Answer, QueryError, Role, Step, name_of, step_of
 from graph.queries.cache import CACHE
+from graph.queries.contracted import contracted_providers
+from graph.queries.domain import SECTOR, need_id
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
-
-
-class QueryError(ValueError):
-    """A question that cannot be answered as asked (unknown school, malformed postcode)."""
-
-    def __init__(self, field: str, message: str, status: int = 422, suggestions: list[str] | None = None):
-        self.field, self.status, self.suggestions = field, status, suggestions or []
-        super().__init__(message)
-
-
-@dataclass
-class Step:
-    """One node or relation on the path that proves an answer, with its source."""
-
-    node: str | None = None
-    rel: str | None = None
-    source: str = ""
-    source_date: str = ""
-
-
-@dataclass
-class Role:
-    role: str
-    id: str | None
-    name: str | None
-    rule: str
-    path: list[Step] = field(default_factory=list)
-    contact: list[dict[str, Any]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Provider:
-    id: str
-    name: str
-    contract: str
-    opdrachtgever: str
-    offers: list[dict[str, Any]]
-    distance_home_km: float | None
-    distance_school_km: float | None
-    path: list[Step]
-
-
-@dataclass
-class Answer:
-    school: str
-    postcode: str
-    need: str
-    date: str
-    enrolled_regular: bool
-    roles: list[Role]
-    providers: list[Provider]
-    warnings: list[str]
-
-
-SECTOR = {"BAO": "PO", "SBO": "PO", "SO": "PO", "SO/VSO": "PO", "VSO": "VO", "VO": "VO"}
-RULES = {
-    "zorgplicht": "Wet passend onderwijs: het bevoegd gezag van de school van inschrijving heeft zorgplicht",
-    "swv_school": "WPO/WVO: extra ondersteuning en TLV via het samenwerkingsverband van de school",
-    "swv_home": "Leerling niet op een reguliere school (thuiszitter, SO, nog niet ingeschreven): "
-    "het samenwerkingsverband van het woonadres",
-    "gemeente_jeugdhulp": "Jeugdwet, woonplaatsbeginsel: de woongemeente van het kind betaalt de jeugdhulp",
-    "toegang": "Beleid van de woongemeente: het wijkteam dat het woonadres bedient",
-    "toegang_central": "Geen wijkteam voor dit adres bekend: de centrale toegang van de woongemeente",
-    "jeugdregio": "Jeugdwet: gemeenten kopen jeugdhulp samen in per jeugdregio",
-    "leerplicht": "Leerplichtwet: de leerplichtambtenaar van de woongemeente",
-    "rmc": "RMC-wetgeving: de RMC-regio van de woongemeente",
-    "ggd": "Wet publieke gezondheid: de GGD-regio van de woongemeente",
-}
-
-
-def _step(record: NodeRecord | EdgeRecord) -> Step:
-    props = record.props
-    if isinstance(record, NodeRecord):
-        return Step(
-            node=str(record.key),
-            source=str(props.get("source", "")),
-            source_date=str(props.get("source_date", "")),
-        )
-    return Step(
-        rel=record.rel, source=str(props.get("source", "")), source_date=str(props.get("source_date", ""))
-    )
-
-
-def _name(n: NodeRecord | None) -> str | None:
-    return None if n is None else str(n.props.get("naam") or n.id)
-
-
-def need_id(need: str) -> str:
-    """``45`` → ``ijw-45``; ``dyslexie`` → ``onderwijs-dyslexie``; a full id stays.
-
-    >>> need_id("45"), need_id("Dyslexie"), need_id("ijw-45")
-    ('ijw-45', 'onderwijs-dyslexie', 'ijw-45')
-    """
-    text = need.strip().lower()
-    if not text or not any(c.isalnum() for c in text):
-        raise QueryError("need", "give a need: an iJw category (45) or an education need (dyslexie)")
-    if text.isdigit() and len(text) == 2:
-        return f"ijw-{text}"
-    if "-" in text and text.split("-", 1)[0] in ("ijw", "onderwijs", "eigen"):
-        return text
-    return f"onderwijs-{text}"
-
-
-def distance_km(a: NodeRecord | None, b: NodeRecord | None) -> float | None:
-    """Great-circle distance between two PC4 centroids, when both are known."""
-    if a is None or b is None or "lat" not in a.props or "lat" not in b.props:
-        return None
-    lat1, lon1, lat2, lon2 = (
-        math.radians(float(v)) for v in (a.props["lat"], a.props["lon"], b.props["lat"], b.props["lon"])
-    )
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return round(2 * 6371 * math.asin(math.sqrt(h)), 1)
-
 
 _CONTACT = out("HEEFT_CONTACT", "Contact")
 _TEAM = (out("WERKT_VOOR", "Gemeente"), out("HEEFT_CONTACT", "Contact"))
@@ -215,12 +101,6 @@ class _Graph:
         return found
 
 
-def valid_on(props: Mapping[str, Any], day: date) -> bool:
-    """Whether a contract (``geldig_van``..``geldig_tot``, either open) runs on ``day``."""
-    start, end = props.get("geldig_van"), props.get("geldig_tot")
-    return (not start or str(start) <= day.isoformat()) and (not end or day.isoformat() <= str(end))
-
-
 def who_serves(
     store: GraphStore,
     school: str,
@@ -260,9 +140,9 @@ def who_serves(
             Role(
                 "zorgplicht",
                 boards[0].src.id,
-                _name(board),
+                name_of(board),
                 RULES["zorgplicht"],
-                [_step(school_node), _step(boards[0]), _step(board)] if board else [],
+                [step_of(school_node), step_of(boards[0]), step_of(board)] if board else [],
                 g.contacts(boards[0].src),
             )
         )
@@ -297,8 +177,8 @@ def who_serves(
         else:
             hop = school_pc4[:1] if regular else []
         lead = [school_node] if regular else [home_pc4] if by_gemeente else []
-        path = [_step(r) for r in (*lead, *hop, via, swvs[0], swv) if r is not None]
-        roles.append(Role("swv", swvs[0].dst.id, _name(swv), swv_rule, path, g.contacts(swvs[0].dst)))
+        path = [step_of(r) for r in (*lead, *hop, via, swvs[0], swv) if r is not None]
+        roles.append(Role("swv", swvs[0].dst.id, name_of(swv), swv_rule, path, g.contacts(swvs[0].dst)))
         if len(swvs) > 1:
             warnings.append(
                 f"Postcode {swv_from.id} ligt in meer samenwerkingsverbanden: "  # type: ignore[union-attr]
@@ -354,11 +234,8 @@ def who_serves(
                 "de ingekochte zorg van de jeugdregio van het woonadres geldt."
             )
 
-    providers = (
-        _providers(g, need_key, day, home_gm_edge.dst, jeugdregio, home_pc4, school_pc4_node)
-        if home_gm_edge
-        else []
-    )
+    buyers = [home_gm_edge.dst, *(r.key for r in jeugdregio)] if home_gm_edge else []
+    providers = contracted_providers(g.near, need_key, day, buyers, home_pc4, school_pc4_node)
     if g.node(NodeKey("Behoefte", need_key)) is None:
         warnings.append(f"De hulpvraag {need_key} is niet bekend in de taxonomie van de kaart.")
     return Answer(school_id, home, need_key, day.isoformat(), regular, roles, providers, warnings)
@@ -425,9 +302,9 @@ def _home_roles(
         Role(
             "gemeente_jeugdhulp",
             home_gm_edge.dst.id,
-            _name(home_gm),
+            name_of(home_gm),
             RULES["gemeente_jeugdhulp"],
-            [_step(home_pc4), _step(home_gm_edge), _step(home_gm)] if home_gm else [],
+            [step_of(home_pc4), step_of(home_gm_edge), step_of(home_gm)] if home_gm else [],
             g.contacts(home_gm_edge.dst),
         )
     )
@@ -439,7 +316,7 @@ def _home_roles(
         if not found:
             roles.append(Role(soort_regio, None, None, RULES[soort_regio]))
             warnings.append(
-                f"Geen {soort_regio} bekend voor {_name(home_gm)}: die gegevens ontbreken in de kaart."
+                f"Geen {soort_regio} bekend voor {name_of(home_gm)}: die gegevens ontbreken in de kaart."
             )
             continue
         region, partly = found[0]
@@ -447,16 +324,16 @@ def _home_roles(
             Role(
                 soort_regio,
                 region.id,
-                _name(region),
+                name_of(region),
                 RULES[soort_regio],
-                [_step(home_gm), _step(region)] if home_gm else [],
+                [step_of(home_gm), step_of(region)] if home_gm else [],
                 g.contacts(region.key),
             )
         )
         if partly:
             others = ", ".join(r.id for r, _ in found[1:])
             warnings.append(
-                f"{_name(home_gm)} hoort maar voor een deel bij {soort_regio} {region.id}, via een "
+                f"{name_of(home_gm)} hoort maar voor een deel bij {soort_regio} {region.id}, via een "
                 f"gemeente die erin opging{f' (ook bij {others})' if others else ''}: vraag de "
                 "gemeente welke regio nu geldt."
             )
@@ -468,9 +345,9 @@ def _home_roles(
         Role(
             "leerplicht",
             home_gm_edge.dst.id,
-            _name(home_gm),
+            name_of(home_gm),
             RULES["leerplicht"],
-            [_step(home_gm)] if home_gm else [],
+            [step_of(home_gm)] if home_gm else [],
             g.contacts(home_gm_edge.dst),
         )
     )
@@ -506,97 +383,21 @@ def _toegang(g: _Graph, home: str, home_pc4: NodeRecord, gm_key: NodeKey, gm: No
                 return Role(
                     "toegang",
                     teams[0].src.id,
-                    _name(team),
+                    name_of(team),
                     rule,
-                    [Step(node=str(area)), _step(teams[0]), _step(team)] if team else [],
+                    [Step(node=str(area)), step_of(teams[0]), step_of(team)] if team else [],
                     g.contacts(teams[0].src),
                     {"niveau": level},
                 )
     return Role(
         "toegang",
         gm_key.id,
-        _name(gm),
+        name_of(gm),
         RULES["toegang_central"],
-        [_step(gm)] if gm else [],
+        [step_of(gm)] if gm else [],
         g.contacts(gm_key),
         {"niveau": "centraal"},
     )
-
-
-def _providers(
-    g: _Graph,
-    need: str,
-    day: date,
-    gm: NodeKey,
-    jeugdregio: list[NodeRecord],
-    home_pc4: NodeRecord | None,
-    school_pc4: NodeRecord | None,
-) -> list[Provider]:
-    found: dict[str, Provider] = {}
-    buyers = [gm] + [r.key for r in jeugdregio]
-    for buyer in buyers:
-        for c_edge in g.out(buyer, "OPDRACHTGEVER_VAN", "Contract"):
-            contract = g.node(c_edge.dst)
-            if contract is None or not valid_on(dict(contract.props), day):
-                continue
-            needs = {e.dst.id for e in g.out(contract.key, "VOOR_BEHOEFTE")}
-            if need not in needs:
-                continue
-            for p_edge in g.out(contract.key, "GECONTRACTEERD", "Zorgaanbieder"):
-                if p_edge.dst.id in found:
-                    continue
-                provider = g.node(p_edge.dst)
-                offers, near_home, near_school = [], None, None
-                for b in g.out(p_edge.dst, "BIEDT", "Aanbod"):
-                    offer = g.node(b.dst)
-                    if offer is None or need not in {e.dst.id for e in g.out(b.dst, "VOOR_BEHOEFTE")}:
-                        continue
-                    places = []
-                    for loc_edge in g.out(b.dst, "OP_LOCATIE", "Locatie"):
-                        loc = g.node(loc_edge.dst)
-                        pc = str(loc.props.get("postcode", ""))[:4] if loc else ""
-                        pc_node = g.node(NodeKey("PC4", pc)) if pc else None
-                        dh, ds = distance_km(home_pc4, pc_node), distance_km(school_pc4, pc_node)
-                        near_home = (
-                            dh if near_home is None or (dh is not None and dh < near_home) else near_home
-                        )
-                        near_school = (
-                            ds
-                            if near_school is None or (ds is not None and ds < near_school)
-                            else near_school
-                        )
-                        places.append(
-                            {"locatie": loc_edge.dst.id, "postcode": pc, "km_thuis": dh, "km_school": ds}
-                        )
-                    offers.append(
-                        {
-                            "id": offer.id,
-                            "naam": offer.props.get("naam"),
-                            "wachttijd_weken": offer.props.get("wachttijd_weken"),
-                            "wachttijd_datum": offer.props.get("wachttijd_datum"),
-                            "wachttijd_bron": offer.props.get("wachttijd_bron"),
-                            "locaties": places,
-                        }
-                    )
-                found[p_edge.dst.id] = Provider(
-                    p_edge.dst.id,
-                    _name(provider) or p_edge.dst.id,
-                    contract.id,
-                    buyer.id,
-                    offers,
-                    near_home,
-                    near_school,
-                    [_step(c_edge), _step(contract), _step(p_edge)] + ([_step(provider)] if provider else []),
-                )
-
-    def rank(p: Provider) -> tuple[float, float]:
-        waits = [o["wachttijd_weken"] for o in p.offers if o["wachttijd_weken"] is not None]
-        return (
-            min(waits) if waits else 999.0,
-            p.distance_home_km if p.distance_home_km is not None else 999.0,
-        )
-
-    return sorted(found.values(), key=rank)
 
 
 def _closest_schools(store: GraphStore, school: str, n: int = 5) -> list[str]:

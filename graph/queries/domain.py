@@ -1,0 +1,48 @@
+"""Small facts of the domain that several questions share: the sector of a school kind, how
+a need is named, the distance between two PC4 areas, whether a contract runs on a day."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from graph.queries.answer import QueryError
+from graph.records import NodeRecord
+
+#: The sector of each school kind: whose SWV (PO or VO) it belongs to.
+SECTOR = {"BAO": "PO", "SBO": "PO", "SO": "PO", "SO/VSO": "PO", "VSO": "VO", "VO": "VO"}
+
+
+def need_id(need: str) -> str:
+    """``45`` → ``ijw-45``; ``dyslexie`` → ``onderwijs-dyslexie``; a full id stays.
+
+    >>> need_id("45"), need_id("Dyslexie"), need_id("ijw-45")
+    ('ijw-45', 'onderwijs-dyslexie', 'ijw-45')
+    """
+    text = need.strip().lower()
+    if not text or not any(c.isalnum() for c in text):
+        raise QueryError("need", "give a need: an iJw category (45) or an education need (dyslexie)")
+    if text.isdigit() and len(text) == 2:
+        return f"ijw-{text}"
+    if "-" in text and text.split("-", 1)[0] in ("ijw", "onderwijs", "eigen"):
+        return text
+    return f"onderwijs-{text}"
+
+
+def distance_km(a: NodeRecord | None, b: NodeRecord | None) -> float | None:
+    """Great-circle distance between two PC4 centroids, when both are known."""
+    if a is None or b is None or "lat" not in a.props or "lat" not in b.props:
+        return None
+    lat1, lon1, lat2, lon2 = (
+        math.radians(float(v)) for v in (a.props["lat"], a.props["lon"], b.props["lat"], b.props["lon"])
+    )
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return round(2 * 6371 * math.asin(math.sqrt(h)), 1)
+
+
+def valid_on(props: Mapping[str, Any], day: date) -> bool:
+    """Whether a contract (``geldig_van``..``geldig_tot``, either open) runs on ``day``."""
+    start, end = props.get("geldig_van"), props.get("geldig_tot")
+    return (not start or str(start) <= day.isoformat()) and (not end or day.isoformat() <= str(end))
