@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from graph.queries.domain import naam_of
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
 
@@ -19,9 +20,8 @@ def records(store: GraphStore, kind: str, ids: Iterable[str]) -> dict[str, NodeR
     return {n.id: n for n in store.nodes(kind, wanted)} if wanted else {}
 
 
-def name(record: NodeRecord | None) -> str | None:
-    value = record.props.get("naam") if record is not None else None
-    return str(value) if value else None
+#: A node's name, or None: the pictures label a nameless node by its code themselves.
+name = naam_of
 
 
 def regions_of(store: GraphStore, gemeente: str) -> list[tuple[str, bool]]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from graph import ids
-from graph.queries.domain import SECTOR
+from graph.queries.domain import SECTOR, valid_on
 from graph.queries.overlap import RegionError
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
@@ -172,7 +172,7 @@ def _draw_providers(
         kind, _, ident = buyer.partition(":")
         for c in store.edges(rel="OPDRACHTGEVER_VAN", src=NodeKey(kind, ident)):
             contract = store.node(c.dst)
-            if contract is None or not _valid_on(contract, day):
+            if contract is None or not valid_on(contract.props, day):
                 continue
             for p in store.edges(rel="GECONTRACTEERD", src=c.dst):
                 links[p.dst.id][buyer].append(c.dst.id)
@@ -194,11 +194,6 @@ def _draw_providers(
                 f"Gecontracteerd op {day.isoformat()}: {', '.join(contracts)}",
             )
     _grouped(b, "zorgaanbieders", len(providers) - len(shown), me, caps)
-
-
-def _valid_on(contract: NodeRecord, day: date) -> bool:
-    start, end = contract.props.get("geldig_van"), contract.props.get("geldig_tot")
-    return (not start or str(start) <= day.isoformat()) and (not end or day.isoformat() <= str(end))
 
 
 def _draw_schools(

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import StoreDep
-from api.params import Page, Size
+from api.params import Page, Size, page_of
 from api.problems import Problem
 from graph.queries.mismatch import GemeenteFlow, Report, SplitGemeente, SwvRow, current_report
 from graph.store import GraphStore
@@ -110,13 +110,7 @@ def _paginate(rows: list[Any], page: int, size: int, sort: str | None, key: Call
     if sort:
         name = sort.lstrip("-")
         rows = sorted(rows, key=lambda r: _sort_key(key(r, name)), reverse=sort.startswith("-"))
-    items = rows[(page - 1) * size : page * size]
-    return {
-        "items": [dataclasses.asdict(r) if dataclasses.is_dataclass(r) else r for r in items],
-        "page": page,
-        "size": size,
-        "total": len(rows),
-    }
+    return page_of(rows, page, size)
 
 
 def _field(row: Any, name: str) -> Any:

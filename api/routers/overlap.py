@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from api.deps import StoreDep
-from api.params import region_problem
+from api.params import Page, Size, page_of, region_problem
 from api.problems import Problem
 from graph.queries.overlap import RegionError, overlap, overlapping
 
@@ -80,13 +80,12 @@ def get_overlapping(
             examples=["jeugdregio"],
         ),
     ],
-    page: Annotated[int, Query(ge=1)] = 1,
-    size: Annotated[int, Query(ge=1, le=200)] = 50,
+    page: Page = 1,
+    size: Size = 50,
 ) -> Any:
     """Sorted by the number of shared PC4 areas, most first."""
     try:
         found = overlapping(store, region, type.strip().lower())
     except RegionError as exc:
         return region_problem(request, exc)
-    items = [dataclasses.asdict(o) for o in found[(page - 1) * size : page * size]]
-    return {"items": items, "page": page, "size": size, "total": len(found)}
+    return page_of(found, page, size)

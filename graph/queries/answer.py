@@ -96,4 +96,5 @@ def step_of(record: NodeRecord | EdgeRecord) -> Step:
 
 
 def name_of(n: NodeRecord | None) -> str | None:
+    """What to call a node in an answer: its name, else its code."""
     return None if n is None else str(n.props.get("naam") or n.id)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph import ids
-from graph.queries.domain import distance_km, need_id, valid_on
-from graph.queries.search import Ref, naam_of, paginate, text_of
+from graph.queries.domain import POSTCODE_FORM, distance_km, naam_of, need_id, valid_on
+from graph.queries.search import Ref, paginate, text_of
 from graph.queries.words import SearchError
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
@@ -104,9 +104,7 @@ def _home(store: GraphStore, postcode: str) -> tuple[NodeRecord, Home, set[NodeK
     try:
         code = ids.postcode(postcode)
     except ids.IdentifierError:
-        raise SearchError(
-            "postcode", f"postcode {postcode!r} is not valid: give a PC4 (2011) or a PC6 (2011AB)"
-        ) from None
+        raise SearchError("postcode", f"postcode {postcode!r} is not valid: {POSTCODE_FORM}") from None
     pc4 = store.node(NodeKey("PC4", code[:4]))
     if pc4 is None:
         raise SearchError("postcode", f"postcode {code[:4]} is not known in the kaart", 404)

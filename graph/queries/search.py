@@ -26,7 +26,7 @@ from typing import Generic, TypeVar
 
 from graph import ids
 from graph.queries.cache import CACHE
-from graph.queries.domain import SECTOR
+from graph.queries.domain import SECTOR, naam_of
 from graph.queries.words import SearchError, WordIndex, normalise, words_of_question
 from graph.records import NodeRecord
 from graph.store import GraphStore
@@ -73,12 +73,6 @@ def paginate(ranked: list[T], page: int, size: int) -> tuple[list[T], int]:
     if page < 1 or not 1 <= size <= 200:
         raise SearchError("page" if page < 1 else "size", "page starts at 1; size is 1 to 200")
     return ranked[(page - 1) * size : page * size], len(ranked)
-
-
-def naam_of(n: NodeRecord | None) -> str | None:
-    """The node's name, or None for no node or no name (old gemeenten are known by code only)."""
-    value = n.props.get("naam") if n is not None else None
-    return str(value) if value else None
 
 
 def text_of(value: object) -> str | None:

@@ -19,7 +19,7 @@ from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
 from graph.queries.answer import RULES, Answer, QueryError, Role, Step, name_of, step_of
 from graph.queries.cache import CACHE
 from graph.queries.contracted import contracted_providers
-from graph.queries.domain import SECTOR, need_id
+from graph.queries.domain import POSTCODE_FORM, SECTOR, need_id
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 
@@ -117,9 +117,7 @@ def who_serves(
     try:
         home = ids.postcode(postcode)
     except ids.IdentifierError:
-        raise QueryError(
-            "postcode", f"postcode {postcode!r} is not valid: give a PC4 (2011) or a PC6 (2011AB)"
-        ) from None
+        raise QueryError("postcode", f"postcode {postcode!r} is not valid: {POSTCODE_FORM}") from None
     need_key = need_id(need)
     g = _Graph(store.neighbourhood(_seeds(school_id, home, need_key)))
     school_node = g.node(NodeKey("School", school_id))
