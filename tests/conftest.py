@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from graph.embedded import EmbeddedStore
-from graph.records import Batch
+from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 from importers.native import parse
 
@@ -109,3 +110,24 @@ def demo_batch() -> Batch:
     for _, e in parsed.edges:
         batch.add_edge(e)
     return batch
+
+
+TEST_PROV = {"source": "test", "source_date": "2026", "import_id": "t"}
+
+
+def build_graph(store: GraphStore, nodes: list[tuple[str, str, dict[str, Any]]], edges: list[tuple]) -> None:
+    """A small made-up graph in one batch: nodes as (kind, id, props), edges as
+    ("Kind:id", REL, "Kind:id"[, props]); every record gets test provenance."""
+    batch = Batch()
+    for kind, ident, props in nodes:
+        batch.add_node(NodeRecord(kind, ident, {**props, **TEST_PROV}))
+    for src, rel, dst, *props in edges:
+        batch.add_edge(
+            EdgeRecord(
+                NodeKey(*src.split(":")),
+                rel,
+                NodeKey(*dst.split(":")),
+                {**(props[0] if props else {}), **TEST_PROV},
+            )
+        )
+    store.apply(batch)

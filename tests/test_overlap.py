@@ -10,9 +10,11 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.cli import demo_files
 from graph.queries.overlap import RegionError, overlap, overlapping, region, region_key
-from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord
+from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.run import run_import
+
+from .conftest import build_graph
 
 
 @pytest.fixture
@@ -89,32 +91,30 @@ def test_http(demo: GraphStore) -> None:
 
 def test_regions_that_share_only_a_border_pc4_overlap(store: GraphStore) -> None:
     """A PC4 in two gemeenten makes their regions overlap, though no gemeente is shared."""
-    prov = {"source": "test", "source_date": "2026", "import_id": "t"}
-    batch = Batch()
-    for kind, ident, props in (
-        ("Gemeente", "GM0001", {"naam": "Een"}),
-        ("Gemeente", "GM0002", {"naam": "Twee"}),
-        ("Regio", "JZ01", {"soort": "jeugdregio"}),
-        ("Regio", "JZ02", {"soort": "jeugdregio"}),
-        ("Provincie", "PV01", {}),
-        ("Provincie", "PV02", {}),
-        ("PC4", "1000", {}),
-        ("PC4", "2000", {}),
-        ("PC4", "3000", {}),
-    ):
-        batch.add_node(NodeRecord(kind, ident, {**props, **prov}))
-    for src, rel, dst in (
-        ("PC4:1000", "LIGT_IN", "Gemeente:GM0001"),
-        ("PC4:2000", "LIGT_IN", "Gemeente:GM0001"),
-        ("PC4:2000", "LIGT_IN", "Gemeente:GM0002"),
-        ("PC4:3000", "LIGT_IN", "Gemeente:GM0002"),
-        ("Gemeente:GM0001", "HOORT_BIJ", "Regio:JZ01"),
-        ("Gemeente:GM0002", "HOORT_BIJ", "Regio:JZ02"),
-        ("Gemeente:GM0001", "LIGT_IN", "Provincie:PV01"),
-        ("Gemeente:GM0002", "LIGT_IN", "Provincie:PV02"),
-    ):
-        batch.add_edge(EdgeRecord(NodeKey(*src.split(":")), rel, NodeKey(*dst.split(":")), prov))
-    store.apply(batch)
+    build_graph(
+        store,
+        [
+            ("Gemeente", "GM0001", {"naam": "Een"}),
+            ("Gemeente", "GM0002", {"naam": "Twee"}),
+            ("Regio", "JZ01", {"soort": "jeugdregio"}),
+            ("Regio", "JZ02", {"soort": "jeugdregio"}),
+            ("Provincie", "PV01", {}),
+            ("Provincie", "PV02", {}),
+            ("PC4", "1000", {}),
+            ("PC4", "2000", {}),
+            ("PC4", "3000", {}),
+        ],
+        [
+            ("PC4:1000", "LIGT_IN", "Gemeente:GM0001"),
+            ("PC4:2000", "LIGT_IN", "Gemeente:GM0001"),
+            ("PC4:2000", "LIGT_IN", "Gemeente:GM0002"),
+            ("PC4:3000", "LIGT_IN", "Gemeente:GM0002"),
+            ("Gemeente:GM0001", "HOORT_BIJ", "Regio:JZ01"),
+            ("Gemeente:GM0002", "HOORT_BIJ", "Regio:JZ02"),
+            ("Gemeente:GM0001", "LIGT_IN", "Provincie:PV01"),
+            ("Gemeente:GM0002", "LIGT_IN", "Provincie:PV02"),
+        ],
+    )
     for x, soort, other in (("GM0001", "gemeente", "Gemeente:GM0002"), ("JZ01", "jeugdregio", "Regio:JZ02")):
         found = overlapping(store, x, soort)
         assert [(o.b, o.shared_pc4, o.shared_gemeenten) for o in found] == [(other, ["2000"], [])]

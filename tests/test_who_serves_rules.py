@@ -12,27 +12,11 @@ import pytest
 
 from graph.queries.answer import QueryError
 from graph.queries.who_serves import who_serves
-from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 
-PROV = {"source": "test", "source_date": "2026", "import_id": "t"}
+from .conftest import build_graph as build
+
 DAY = date(2026, 1, 1)
-
-
-def build(store: GraphStore, nodes: list[tuple[str, str, dict[str, Any]]], edges: list[tuple]) -> None:
-    batch = Batch()
-    for kind, ident, props in nodes:
-        batch.add_node(NodeRecord(kind, ident, {**props, **PROV}))
-    for src, rel, dst, *props in edges:
-        batch.add_edge(
-            EdgeRecord(
-                NodeKey(*src.split(":")),
-                rel,
-                NodeKey(*dst.split(":")),
-                {**(props[0] if props else {}), **PROV},
-            )
-        )
-    store.apply(batch)
 
 
 def base() -> tuple[list[tuple[str, str, dict[str, Any]]], list[tuple]]:

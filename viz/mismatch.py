@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.queries.mismatch import Report, SwvRow, current_report
+from graph.queries.mismatch import Report, SwvRow, current_report, gemeenten_per_pc4
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder
 from viz.reads import name, records, width
@@ -56,10 +56,7 @@ def _shared_pc4(store: GraphStore) -> tuple[dict[tuple[str, str], int], dict[tup
     """Per (SWV, jeugdregio): the PC4 areas of the SWV lying in a gemeente of the jeugdregio,
     and their inwoners where CBS gives them. Gemeenten only partly in a region (``deels``) are
     left out, as the report does."""
-    pc4_gm: dict[str, set[str]] = defaultdict(set)
-    for e in store.edges(rel="LIGT_IN"):
-        if e.src.kind == "PC4" and e.dst.kind == "Gemeente":
-            pc4_gm[e.src.id].add(e.dst.id)
+    pc4_gm = gemeenten_per_pc4(store)
     gm_jz: dict[str, set[str]] = defaultdict(set)
     for e in store.edges(rel="HOORT_BIJ"):
         if e.dst.id.startswith("JZ") and not e.props.get("deels"):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from graph.queries.cache import CACHE
-from graph.queries.mismatch import current_report
+from graph.queries.mismatch import current_report, gemeenten_per_pc4
 from graph.records import NodeKey
 from graph.store import GraphStore
 
@@ -325,10 +325,7 @@ class Signal:
 
 def _swvs(sector: str) -> Callable[[GraphStore], dict[str, tuple[float, str]]]:
     def compute(store: GraphStore) -> dict[str, tuple[float, str]]:
-        pc4_gm: dict[str, set[str]] = defaultdict(set)
-        for e in store.edges(rel="LIGT_IN"):
-            if e.src.kind == "PC4" and e.dst.kind == "Gemeente":
-                pc4_gm[e.src.id].add(e.dst.id)
+        pc4_gm = gemeenten_per_pc4(store)
         per_gm: dict[str, set[str]] = defaultdict(set)
         for e in store.edges(rel="IN_WERKGEBIED"):
             if e.src.kind == "PC4" and e.dst.id.startswith(sector):

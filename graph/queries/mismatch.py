@@ -56,6 +56,16 @@ class Report:
     pupil_flows_per_gemeente: list[GemeenteFlow] = field(default_factory=list)
 
 
+def gemeenten_per_pc4(store: GraphStore) -> dict[str, set[str]]:
+    """Every PC4 area's gemeente(s), from one scan of the relation: what the national
+    pictures and the map join everything else on."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for e in store.edges(rel="LIGT_IN"):
+        if e.src.kind == "PC4" and e.dst.kind == "Gemeente":
+            found[e.src.id].add(e.dst.id)
+    return found
+
+
 def current_report(store: GraphStore) -> Report:
     """Today's report, kept until the data changes or the day does (contracts run out)."""
     today = date.today()
