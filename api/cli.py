@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from graph.config import StoreTarget
+from graph.dated import as_of
 from graph.store import GraphStore, StoreError, StoreUnavailable
 from importers.report import ImportFailed
 from importers.run import run_import
@@ -90,13 +91,13 @@ def _export_parser(export: argparse.ArgumentParser) -> None:
         p = pictures.add_parser(name, help=help)
         _store_option(p)
         p.add_argument("--out", type=Path, required=True, metavar="FILE", help="FILE.html or FILE.json")
+        p.add_argument("--date", type=date.fromisoformat, help="as on this day, YYYY-MM-DD (default today)")
         return p
 
     p = picture("who-serves", help="who serves this pupil (the postcode is drawn as PC4 only)")
     p.add_argument("--school", required=True, help="BRIN + vestigingscode, e.g. 15UJ00")
     p.add_argument("--postcode", required=True, help="home postcode, PC6 or PC4")
     p.add_argument("--need", required=True, help="iJw category (45) or education need (dyslexie)")
-    p.add_argument("--date", type=date.fromisoformat, help="reference date YYYY-MM-DD (default today)")
     p.add_argument(
         "--enrolled",
         action=argparse.BooleanOptionalAction,
@@ -117,13 +118,14 @@ def cmd_export(store: GraphStore, args: argparse.Namespace) -> int:
     from viz.export import network_format, write_network
     from viz.network import mismatch_network, overlap_network, swv_network, who_serves_network
 
+    store = as_of(store, args.date)
     try:
         network_format(args.out)  # refuse a wrong extension before any work
         if args.picture == "who-serves":
-            answer = who_serves(store, args.school, args.postcode, args.need, args.date, args.enrolled)
+            answer = who_serves(store, args.school, args.postcode, args.need, store.day, args.enrolled)
             network = who_serves_network(answer)
         elif args.picture == "swv":
-            network = swv_network(store, args.swv)
+            network = swv_network(store, args.swv, on=store.day)
         elif args.picture == "overlap":
             network = overlap_network(store, args.a, args.b)
         else:
@@ -139,13 +141,10 @@ def cmd_export(store: GraphStore, args: argparse.Namespace) -> int:
 
 
 def demo_files() -> list[Path]:
-    """The demo region shipped inside the package, with the need taxonomy it refers to
-    (works without ../shared)."""
-    found = []
-    for folder in ("demo", "reference"):
-        root = resources.files("importers") / folder
-        found += [Path(str(f)) for f in root.iterdir() if f.name.endswith((".jsonl", ".csv", ".yaml"))]
-    return sorted(found)
+    """The demo region shipped inside the package (works without ../shared); the reference
+    data it refers to (the need taxonomy, the herindelingen) joins every import by itself."""
+    root = resources.files("importers") / "demo"
+    return sorted(Path(str(f)) for f in root.iterdir() if f.name.endswith((".jsonl", ".csv", ".yaml")))
 
 
 def cmd_import(store: GraphStore, args: argparse.Namespace) -> int:

@@ -1,13 +1,16 @@
-"""FastAPI dependencies: the store is opened once by the app's lifespan and shared."""
+"""FastAPI dependencies: the store is opened once by the app's lifespan and shared; a
+question sees it as of the day it asks for (``date=``, default today)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from graph.dated import DatedStore, as_of
 from graph.store import GraphStore
 
 
@@ -17,9 +20,26 @@ async def get_store(request: Request) -> GraphStore:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
+async def get_dated_store(
+    request: Request,
+    on: Annotated[
+        date | None,
+        Query(
+            alias="date",
+            description="answer as on this day (YYYY-MM-DD): regions, memberships and contracts "
+            "valid then; default today",
+            examples=["2016-06-01"],
+        ),
+    ] = None,
+) -> DatedStore:
+    return as_of(request.app.state.store, on)
+
+
 T = TypeVar("T")
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+#: The store as of the question's ``date``: what every question reads.
+DatedDep = Annotated[DatedStore, Depends(get_dated_store)]
 
 
 async def answer(store: GraphStore, question: Callable[[], T]) -> T:

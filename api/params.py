@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
@@ -23,7 +22,6 @@ NO_STORE = {"Cache-Control": "no-store"}
 School = Annotated[str, Query(description="BRIN + vestigingscode", examples=["15UJ00"])]
 Postcode = Annotated[str, Query(description="home postcode, PC6 or PC4", examples=["2011AB"])]
 Need = Annotated[str, Query(description="iJw category (45) or education need (dyslexie)", examples=["45"])]
-OnDate = Annotated[date | None, Query(alias="date", description="reference date, default today")]
 Enrolled = Annotated[
     bool | None, Query(description="enrolled at a regular school; default: from the school's kind")
 ]

@@ -14,15 +14,17 @@ import fcntl
 import json
 import os
 import threading
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
 
+from graph.lifecycle import GELDIG, LIFECYCLE_KEYS, VERMELD
 from graph.neighbourhood import BULKY, Hop, Neighbourhood, Seed, walk
 from graph.records import (
+    PROVENANCE_KEYS,
     ApplyResult,
     Batch,
     Counts,
@@ -37,10 +39,9 @@ from graph.store import (
     GraphStore,
     StoreError,
     edge_sort_key,
-    endpoints_outside,
     known_kind,
     known_rel,
-    plan,
+    prepare,
 )
 
 
@@ -50,6 +51,12 @@ class _SavedButNotSynced(StoreError):
 
 FILE_FORMAT = "sociale-kaart-graph"
 FILE_VERSION = 1
+
+
+def _lifecycle(props: Mapping[str, PropValue]) -> dict[str, PropValue]:
+    """What settling a record reads and writes: its runs, periods and provenance (the Neo4j
+    backend reads no more, so both write the same)."""
+    return {k: props[k] for k in (*LIFECYCLE_KEYS, *PROVENANCE_KEYS) if k in props}
 
 
 def _copy(props: dict[str, PropValue]) -> dict[str, PropValue]:
@@ -85,17 +92,19 @@ class EmbeddedStore(GraphStore):
         # starts right after this check makes that one read wait for it: rare, and correct.
         return not self._writing and self._file_stamp() == self._stamp
 
-    def apply(self, batch: Batch) -> ApplyResult:
+    def apply(self, batch: Batch, *, dry_run: bool = False) -> ApplyResult:
         with self._lock, self._writing_flag(), self._file_lock():
             self._refresh()
             g = self._graph
-            wanted = list(batch.nodes) + list(endpoints_outside(batch))
-            stored_nodes = {k: g.nodes[k] for k in wanted if k in g}
-            stored_edges = {
-                k: g.edges[k.src, k.dst, k.rel] for k in batch.edges if g.has_edge(k.src, k.dst, k.rel)
-            }
-            todo = plan(batch, stored_nodes, stored_edges)
-            if not todo.result.changed:
+
+            def read_nodes(keys: list[NodeKey]) -> dict[NodeKey, Mapping[str, PropValue]]:
+                return {k: g._node[k] for k in keys if k in g._node}
+
+            def read_edges(keys: list[EdgeKey], _new: object) -> dict[EdgeKey, Mapping[str, PropValue]]:
+                return {k: g.edges[k.src, k.dst, k.rel] for k in keys if g.has_edge(k.src, k.dst, k.rel)}
+
+            todo = prepare(batch, read_nodes, read_edges, self._stated_by)
+            if dry_run or not (todo.nodes or todo.edges):
                 return todo.result
             undo = self._write(todo.nodes, todo.edges)
             try:
@@ -106,6 +115,21 @@ class EmbeddedStore(GraphStore):
                 self._undo(undo)
                 raise
             return todo.result
+
+    def _stated_by(
+        self, scopes: list[str]
+    ) -> tuple[dict[NodeKey, Mapping[str, PropValue]], dict[EdgeKey, Mapping[str, PropValue]]]:
+        """Every record an imported version of one of the scopes stated (see graph.settle)."""
+        wanted = set(scopes)
+
+        def ours(props: Mapping[str, PropValue]) -> bool:
+            runs = props.get(VERMELD)
+            return isinstance(runs, list) and any(str(r).partition("@")[0] in wanted for r in runs)
+
+        g = self._graph
+        nodes = {k: _lifecycle(p) for k, p in g._node.items() if ours(p)}
+        edges = {EdgeKey(s, r, d): _lifecycle(p) for s, d, r, p in g.edges(keys=True, data=True) if ours(p)}
+        return nodes, edges
 
     def node(self, key: NodeKey) -> NodeRecord | None:
         with self._lock:
@@ -168,6 +192,15 @@ class EmbeddedStore(GraphStore):
                         yield EdgeRecord(src, rel, dst, MappingProxyType(by_rel[rel]))
 
             return walk(seeds, node, edges)
+
+    def limited_nodes(self) -> dict[NodeKey, list[str]]:
+        with self._lock:
+            self._refresh()
+            return {
+                k: [str(s) for s in spans]
+                for k, p in self._graph._node.items()
+                if isinstance(spans := p.get(GELDIG), list) and spans != ["/"]
+            }
 
     def data_version(self) -> Hashable:
         """The file's identity: every write replaces the file, ours or another process's."""

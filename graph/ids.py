@@ -186,18 +186,25 @@ def agb_code(value: object) -> str:
 
 
 def wijk_code(value: object) -> str:
-    """CBS wijkcode: ``WK`` + 6 digits (gemeentecode + wijk number)."""
+    """CBS wijkcode: ``WK`` + the 4 digits of the gemeente + 2 characters of the wijk
+    (digits, or letters as Amsterdam has them since 2022: ``WK0363AF``).
+
+    >>> wijk_code("wk039201"), wijk_code("WK0363AF")
+    ('WK039201', 'WK0363AF')
+    """
     text = _text(value).upper()
-    if not re.fullmatch(r"WK\d{6}", text):
-        raise IdentifierError("wijk_code", value, "WK followed by 6 digits, e.g. WK039201")
+    if not re.fullmatch(r"WK\d{4}[0-9A-Z]{2}", text):
+        raise IdentifierError(
+            "wijk_code", value, "WK, the 4 digits of the gemeente and 2 of the wijk, e.g. WK039201"
+        )
     return text
 
 
 def buurt_code(value: object) -> str:
-    """CBS buurtcode: ``BU`` + 8 digits (wijkcode + buurt number)."""
+    """CBS buurtcode: ``BU`` + the wijk's 6 characters + 2 of the buurt (``BU03920101``)."""
     text = _text(value).upper()
-    if not re.fullmatch(r"BU\d{8}", text):
-        raise IdentifierError("buurt_code", value, "BU followed by 8 digits, e.g. BU03920101")
+    if not re.fullmatch(r"BU\d{4}[0-9A-Z]{4}", text):
+        raise IdentifierError("buurt_code", value, "BU followed by 8 characters, e.g. BU03920101")
     return text
 
 

@@ -102,7 +102,7 @@ class Provincie(Entity):
 REGIO_SOORTEN: dict[str, tuple[str, str]] = {
     "jeugdregio": ("JZ", "Jeugdzorgregio"),
     "ggd": ("GG", "GGD-regio"),
-    "rmc": ("RM", "RMC-regio"),
+    "rmc": ("MC", "RMC-regio"),
     "arbeidsmarktregio": ("AM", "Arbeidsmarktregio"),
     "corop": ("CR", "COROP-gebied"),
     "veiligheidsregio": ("VR", "Veiligheidsregio"),
@@ -117,6 +117,7 @@ class Regio(Entity):
     id: str
     soort: Slug
     naam: str | None = None
+    grens: str | None = Field(default=None, description="outline as GeoJSON geometry text (WGS84), for maps")
 
     @model_validator(mode="after")
     def _code_fits_soort(self) -> Regio:
@@ -190,6 +191,18 @@ class School(Entity):
     plaats: str | None = None
     lat: float | None = Field(default=None, ge=50.0, le=54.0)
     lon: float | None = Field(default=None, ge=3.0, le=7.5)
+    leerlingen: int | None = Field(default=None, ge=0, description="pupils in total (DUO vestigingen)")
+    buitenland_bekend: int | None = Field(default=None, ge=0, description="pupils living abroad, exact cells")
+    buitenland_gemaskeerd: int | None = Field(
+        default=None, ge=0, description="… cells masked '<5' (1-4 each)"
+    )
+    onbekend_bekend: int | None = Field(
+        default=None, ge=0, description="pupils whose postcode DUO does not know"
+    )
+    onbekend_gemaskeerd: int | None = Field(default=None, ge=0)
+    landen: list[str] = Field(
+        default_factory=list, description="the countries abroad DUO names for its pupils"
+    )
 
     @property
     def brin(self) -> str:
@@ -290,6 +303,17 @@ class Contact(Entity):
     website: str | None = None
 
 
+class Bron(Entity):
+    """A source's scope (``duo:vestigingen``) with the versions imported: written by the store
+    when a batch states a version (see :mod:`graph.lifecycle`), never by a source."""
+
+    KIND: ClassVar[str] = "Bron"
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9:._-]{0,119}$")]
+    naam: str = Field(min_length=1)
+    versies: list[str] = Field(default_factory=list, description="ISO dates of the versions, oldest first")
+    laatste: str | None = None
+
+
 ENTITY_TYPES: dict[str, type[Entity]] = {
     cls.KIND: cls
     for cls in (
@@ -310,6 +334,7 @@ ENTITY_TYPES: dict[str, type[Entity]] = {
         Behoefte,
         Contract,
         Contact,
+        Bron,
     )
 }
 

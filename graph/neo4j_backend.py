@@ -25,8 +25,10 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from graph.lifecycle import GELDIG, LIFECYCLE_KEYS, VERMELD
 from graph.neighbourhood import BULKY, Lookup, Neighbourhood, Seed, Step
 from graph.records import (
+    PROVENANCE_KEYS,
     ApplyResult,
     Batch,
     Counts,
@@ -43,10 +45,9 @@ from graph.store import (
     StoreError,
     StoreUnavailable,
     edge_sort_key,
-    endpoints_outside,
     known_kind,
     known_rel,
-    plan,
+    prepare,
 )
 
 #: Rows per UNWIND statement: large enough to amortise round trips, small enough to keep
@@ -160,16 +161,21 @@ class Neo4jStore(GraphStore):
     def ping(self) -> None:
         self._guard(lambda: self._driver.verify_connectivity())
 
-    def apply(self, batch: Batch) -> ApplyResult:
+    def apply(self, batch: Batch, *, dry_run: bool = False) -> ApplyResult:
         def work(tx: ManagedTransaction) -> ApplyResult:
-            wanted = list(batch.nodes) + list(endpoints_outside(batch))
-            stored_nodes = _read_nodes(tx, wanted)
-            # An edge touching a node this batch creates cannot exist yet: no need to look,
-            # and CREATE is safe for it (the new node is locked by this transaction).
-            new_nodes = batch.nodes.keys() - stored_nodes.keys()
-            maybe = [k for k in batch.edges if k.src not in new_nodes and k.dst not in new_nodes]
-            stored_edges = _read_edges(tx, maybe)
-            todo = plan(batch, stored_nodes, stored_edges)
+            new_nodes: set[NodeKey] = set()
+
+            def read_edges(keys: list[EdgeKey], new: Set[NodeKey]) -> dict[EdgeKey, dict[str, PropValue]]:
+                # An edge touching a node this batch creates cannot exist yet: no need to look,
+                # and CREATE is safe for it (the new node is locked by this transaction).
+                new_nodes.update(new)
+                return _read_edges(tx, [k for k in keys if k.src not in new and k.dst not in new])
+
+            todo = prepare(
+                batch, lambda keys: _read_nodes(tx, keys), read_edges, lambda scopes: _stated_by(tx, scopes)
+            )
+            if dry_run:
+                return todo.result
             _write_nodes(tx, todo.nodes)
             _write_edges(tx, todo.edges, new_nodes)
             if todo.result.changed:
@@ -253,6 +259,13 @@ class Neo4jStore(GraphStore):
             if t is not None:
                 edges.append(EdgeRecord(NodeKey(sk, si), t, NodeKey(dk, di), rp))
         return Neighbourhood(nodes.values(), edges)
+
+    def limited_nodes(self) -> dict[NodeKey, list[str]]:
+        query = (
+            f"MATCH (n) WHERE n.{GELDIG} IS NOT NULL AND n.{GELDIG} <> ['/'] "
+            f"RETURN labels(n)[0] AS k, n.id AS id, n.{GELDIG} AS g"
+        )
+        return {NodeKey(r["k"], r["id"]): list(r["g"]) for r in self._guard(lambda: self._read(query))}
 
     def data_version(self) -> Hashable:
         """A token on one node of its own, renewed in every write transaction that changes
@@ -354,6 +367,33 @@ def _subtree(steps: Sequence[Step], depth: int, by_rel: bool = True) -> str:
 
 def _new_version(tx: ManagedTransaction) -> None:
     tx.run(f"MERGE (m:{META} {{id: 'data'}}) SET m.version = randomUUID()").consume()
+
+
+def _stated_by(
+    tx: ManagedTransaction, scopes: list[str]
+) -> tuple[dict[NodeKey, dict[str, PropValue]], dict[EdgeKey, dict[str, PropValue]]]:
+    """Every record an imported version of one of the scopes stated (see graph.settle): a
+    scan of the whole graph, once per import of a source already known. Only what settling
+    reads and writes comes back (runs, periods, provenance), not the facts: a re-import of
+    everything stays within a transaction's memory."""
+    ours = f"any(v IN coalesce(x.{VERMELD}, []) WHERE split(v, '@')[0] IN $scopes)"
+    keep = ", ".join(f".{k}" for k in (*LIFECYCLE_KEYS, *PROVENANCE_KEYS))
+    nodes = {
+        NodeKey(r["k"], r["id"]): _props(r["p"])
+        for r in tx.run(
+            f"MATCH (x) WHERE {ours} RETURN labels(x)[0] AS k, x.id AS id, x {{{keep}}} AS p",
+            scopes=scopes,
+        )
+    }
+    edges = {
+        EdgeKey(NodeKey(r["sk"], r["si"]), r["rel"], NodeKey(r["dk"], r["di"])): dict(r["p"])
+        for r in tx.run(
+            f"MATCH (a)-[x]->(b) WHERE {ours} RETURN labels(a)[0] AS sk, a.id AS si, type(x) AS rel, "
+            f"labels(b)[0] AS dk, b.id AS di, x {{{keep}}} AS p",
+            scopes=scopes,
+        )
+    }
+    return nodes, edges
 
 
 def _read_nodes(tx: ManagedTransaction, keys: list[NodeKey]) -> dict[NodeKey, dict[str, PropValue]]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from graph.lifecycle import VERMELD
 from graph.schema import NODE_KINDS, RELATIONS
 
 Scalar = str | int | float | bool
@@ -22,6 +23,8 @@ PropValue = Scalar | list[Scalar]
 #: are not compared when deciding whether a record changed: importing the same facts from a
 #: later run of the same source is not a change.
 PROVENANCE_KEYS = ("source", "source_date", "import_id")
+#: Not compared either: which versions of its source state a fact (graph.lifecycle).
+QUIET_KEYS = (*PROVENANCE_KEYS, VERMELD)
 
 
 class SchemaError(ValueError):
@@ -168,23 +171,33 @@ class ConflictError(SchemaError):
 
 
 def _merge(
-    earlier: Mapping[str, PropValue], later: Mapping[str, PropValue], where: str
+    earlier: Mapping[str, PropValue],
+    later: Mapping[str, PropValue],
+    where: str,
+    newer: bool | None = None,
 ) -> dict[str, PropValue]:
     """Combine two records of one key, as the store would. Facts may come from several
-    files (a gemeente's name from one, its end date from another) but must not disagree."""
-    clash = [
-        k
-        for k, v in later.items()
-        if k not in PROVENANCE_KEYS
-        and k in earlier
-        and not same(earlier[k], v)
-        and not (isinstance(v, list) and isinstance(earlier[k], list))
-    ]
-    if clash:
-        k = clash[0]
-        raise ConflictError(f"{where}: {k} is {later[k]!r} here but {earlier[k]!r} earlier")
-    merged = dict(later)
-    merged.update(earlier)  # the first record's provenance stays with the facts it brought
+    files (a gemeente's name from one, its end date from another); of one date they must not
+    disagree, but a newer version's value replaces an older one's (``newer``: whether
+    ``later`` is of a newer version than ``earlier``; ``None`` for the same or unknown)."""
+    if newer is None:
+        clash = [
+            k
+            for k, v in later.items()
+            if k not in PROVENANCE_KEYS
+            and k in earlier
+            and not same(earlier[k], v)
+            and not (isinstance(v, list) and isinstance(earlier[k], list))
+        ]
+        if clash:
+            k = clash[0]
+            raise ConflictError(f"{where}: {k} is {later[k]!r} here but {earlier[k]!r} earlier")
+    if newer:
+        merged = {**earlier, **later}
+        merged.update({k: earlier[k] for k in PROVENANCE_KEYS if k in earlier})
+    else:
+        merged = dict(later)
+        merged.update(earlier)  # the first record's provenance stays with the facts it brought
     for k, v in later.items():
         if isinstance(v, list) and isinstance(earlier.get(k), list):
             # Lists (aliases, specialisms) from several records are one list: their union.
@@ -192,26 +205,68 @@ def _merge(
     return merged
 
 
+@dataclass(frozen=True)
+class Statement:
+    """A batch states what version ``version`` (ISO date) of ``scope`` says (see
+    :mod:`graph.lifecycle`). ``complete``: the batch holds *all* of it, so that a fact of the
+    scope it leaves out has ended; a partial statement (an import with skipped rows) only adds.
+    """
+
+    scope: str
+    version: str
+    naam: str = ""
+    complete: bool = True
+
+
+Stated = tuple[str, str]  # (scope, version)
+
+
 @dataclass
 class Batch:
     """A set of writes applied all-or-nothing. Records for one key are merged, so a batch
-    writes each key once; conflicting values raise :class:`ConflictError`."""
+    writes each key once; conflicting values of one version raise :class:`ConflictError`.
+
+    ``statements`` are the scope versions the batch states and ``stated`` which records each
+    one states: with them the store keeps every fact's history (:mod:`graph.lifecycle`)."""
 
     nodes: dict[NodeKey, NodeRecord] = field(default_factory=dict)
     edges: dict[EdgeKey, EdgeRecord] = field(default_factory=dict)
+    statements: dict[Stated, Statement] = field(default_factory=dict)
+    stated: dict[NodeKey | EdgeKey, set[Stated]] = field(default_factory=dict)
 
-    def add_node(self, record: NodeRecord) -> None:
+    def state(self, statement: Statement) -> None:
+        self.statements[(statement.scope, statement.version)] = statement
+
+    def _newer(self, key: NodeKey | EdgeKey, stated: Stated | None) -> bool | None:
+        """Whether a record stated by ``stated`` is of a newer version than what the batch
+        holds for ``key`` (``None``: the same version, or unversioned)."""
+        before = {v for _, v in self.stated.get(key, ())}
+        if stated is None or not before:
+            return None
+        if stated[1] > max(before):
+            return True
+        return False if stated[1] < max(before) else None
+
+    def add_node(self, record: NodeRecord, stated: Stated | None = None) -> None:
         checked = check_node(record)
         earlier = self.nodes.get(checked.key)
-        props = _merge(earlier.props, checked.props, str(checked.key)) if earlier else checked.props
+        props = checked.props
+        if earlier:
+            props = _merge(earlier.props, checked.props, str(checked.key), self._newer(checked.key, stated))
         self.nodes[checked.key] = NodeRecord(checked.kind, checked.id, props)
+        if stated:
+            self.stated.setdefault(checked.key, set()).add(stated)
 
-    def add_edge(self, record: EdgeRecord) -> None:
+    def add_edge(self, record: EdgeRecord, stated: Stated | None = None) -> None:
         checked = check_edge(record)
         earlier = self.edges.get(checked.key)
         where = f"{checked.src} -{checked.rel}-> {checked.dst}"
-        props = _merge(earlier.props, checked.props, where) if earlier else checked.props
+        props = checked.props
+        if earlier:
+            props = _merge(earlier.props, checked.props, where, self._newer(checked.key, stated))
         self.edges[checked.key] = EdgeRecord(checked.src, checked.rel, checked.dst, props)
+        if stated:
+            self.stated.setdefault(checked.key, set()).add(stated)
 
     def extend(self, nodes: Iterable[NodeRecord] = (), edges: Iterable[EdgeRecord] = ()) -> Batch:
         for n in nodes:
@@ -229,6 +284,8 @@ class Tally:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: facts a newer version no longer states: they end (and are kept as history)
+    removed: int = 0
 
 
 @dataclass
@@ -237,13 +294,17 @@ class ApplyResult:
 
     nodes: Tally = field(default_factory=Tally)
     edges: Tally = field(default_factory=Tally)
-    #: what happened to each key ("created", "updated", "unchanged"), so that an import
-    #: report can say it per file
+    #: what happened to each key ("created", "updated", "unchanged", "removed"), so that an
+    #: import report can say it per file
     outcomes: dict[NodeKey | EdgeKey, str] = field(default_factory=dict)
+    #: which scope's newer version ended each removed fact, to name it in the report
+    removed_by: dict[NodeKey | EdgeKey, str] = field(default_factory=dict)
+    #: notes on the statements, per (scope, version): an older version only filling in history
+    notes: list[tuple[tuple[str, str], str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.nodes.created or self.nodes.updated or self.edges.created or self.edges.updated)
+        return any(t.created or t.updated or t.removed for t in (self.nodes, self.edges))
 
 
 @dataclass
@@ -260,11 +321,17 @@ class Counts:
 def differs(old: Mapping[str, PropValue] | None, new: Mapping[str, PropValue]) -> bool:
     """Whether writing ``new`` over ``old`` (merge semantics) would change a fact.
 
-    Provenance alone does not count, so that re-importing the same file is a no-op.
+    Provenance alone does not count, so that re-importing the same file is a no-op; nor does
+    which versions stated it (``vermeld``), as long as its periods stay the same.
     """
     if old is None:
         return True
-    return any(not same(old.get(k), v) for k, v in new.items() if k not in PROVENANCE_KEYS)
+    return any(not same(old.get(k), v) for k, v in new.items() if k not in QUIET_KEYS)
+
+
+def restated(old: Mapping[str, PropValue] | None, new: Mapping[str, PropValue]) -> bool:
+    """Whether only the versions that state a record change: written, but no change of fact."""
+    return old is not None and VERMELD in new and not same(old.get(VERMELD), new[VERMELD])
 
 
 def same(a: object, b: object) -> bool:

@@ -30,6 +30,7 @@ NODE_KINDS: dict[str, str] = {
     "Behoefte": "a need category: iJw productcategorie or education need (HSDS taxonomy term)",
     "Contract": "inkoop: a gemeente or jeugdregio contracts a provider for categories, from–to",
     "Contact": "a functional contact point (role mailbox, phone, site): never a private person",
+    "Bron": "a source's scope and the versions of it imported (graph.lifecycle); joined to nothing",
 }
 
 
@@ -66,6 +67,7 @@ RELATIONS: dict[str, Relation] = {
         ("Buurt", "Wijk"),
         ("Wijk", "Gemeente"),
         ("PC4", "Gemeente"),
+        ("PC4", "Wijk"),
         ("School", "PC6"),
         ("School", "PC4"),
         ("School", "Gemeente"),

@@ -9,9 +9,10 @@ one transaction, so re-applying the same batch changes nothing and says so.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from graph.lifecycle import GELDIG
 from graph.neighbourhood import BULKY, Hop, Neighbourhood, Seed, walk
 from graph.records import (
     ApplyResult,
@@ -25,8 +26,10 @@ from graph.records import (
     SchemaError,
     Tally,
     differs,
+    restated,
 )
 from graph.schema import NODE_KINDS, RELATIONS
+from graph.settle import Settled, bron_keys, known_scopes, settle
 
 
 class StoreError(Exception):
@@ -76,13 +79,41 @@ def endpoints_outside(batch: Batch) -> set[NodeKey]:
     return needed - batch.nodes.keys()
 
 
+NodeReader = Callable[[list[NodeKey]], dict[NodeKey, Mapping[str, PropValue]]]
+EdgeReader = Callable[[list[EdgeKey], Collection[NodeKey]], dict[EdgeKey, Mapping[str, PropValue]]]
+StatedReader = Callable[
+    [list[str]], tuple[dict[NodeKey, Mapping[str, PropValue]], dict[EdgeKey, Mapping[str, PropValue]]]
+]
+
+
+def prepare(batch: Batch, read_nodes: NodeReader, read_edges: EdgeReader, read_stated: StatedReader) -> Plan:
+    """What a backend does inside its write transaction, with its own three reads: the stored
+    records the batch names (``read_edges`` also gets the nodes the batch creates, whose
+    edges cannot exist yet), and, when the batch states versions of sources, every stored
+    record of those sources, to settle their history (:mod:`graph.settle`)."""
+    stored_nodes = read_nodes(list(batch.nodes) + sorted(endpoints_outside(batch)))
+    stored_edges = read_edges(list(batch.edges), batch.nodes.keys() - stored_nodes.keys())
+    settled = Settled(batch)
+    if batch.statements:
+        bronnen = read_nodes(bron_keys(batch))
+        scopes = known_scopes(bronnen)
+        stated_nodes, stated_edges = read_stated(scopes) if scopes else ({}, {})
+        settled = settle(batch, stored_nodes, stored_edges, bronnen, stated_nodes, stated_edges)
+        stored_nodes = {**stated_nodes, **bronnen, **stored_nodes}
+        stored_edges = {**stated_edges, **stored_edges}
+    return plan(settled.batch, stored_nodes, stored_edges, settled)
+
+
 def plan(
     batch: Batch,
     stored_nodes: Mapping[NodeKey, Mapping[str, PropValue]],
     stored_edges: Mapping[EdgeKey, Mapping[str, PropValue]],
+    settled: Settled | None = None,
 ) -> Plan:
     """Decide what to write. ``stored_nodes`` must hold every stored node the batch names,
-    as a node or as an edge endpoint; ``stored_edges`` every stored edge it names.
+    as a node or as an edge endpoint; ``stored_edges`` every stored edge it names (an edge
+    that is stored has its endpoints). ``settled``: what :func:`graph.settle.settle` found
+    ended, counted as removed.
 
     >>> from graph.records import NodeRecord
     >>> prov = {"source": "CBS", "source_date": "2021", "import_id": "i1"}
@@ -95,30 +126,36 @@ def plan(
     missing = [
         (e.key, n)
         for e in batch.edges.values()
+        if e.key not in stored_edges
         for n in (e.src, e.dst)
         if n not in batch.nodes and n not in stored_nodes
     ]
     if missing:
         raise MissingNodes(missing)
+    removed = settled.removed if settled else {}
     out = Plan()
+    out.result.notes = list(settled.notes) if settled else []
+    out.result.removed_by = dict(removed)
     for key, record in batch.nodes.items():
-        status = _status(stored_nodes.get(key), record.props)
+        status = _status(stored_nodes.get(key), record.props, key in removed)
         _count(out.result.nodes, status)
         out.result.outcomes[key] = status
-        if status != "unchanged":
+        if status != "unchanged" or restated(stored_nodes.get(key), record.props):
             out.nodes.append(record)
     for ekey, edge in batch.edges.items():
-        status = _status(stored_edges.get(ekey), edge.props)
+        status = _status(stored_edges.get(ekey), edge.props, ekey in removed)
         _count(out.result.edges, status)
         out.result.outcomes[ekey] = status
-        if status != "unchanged":
+        if status != "unchanged" or restated(stored_edges.get(ekey), edge.props):
             out.edges.append(edge)
     return out
 
 
-def _status(old: Mapping[str, PropValue] | None, new: Mapping[str, PropValue]) -> str:
+def _status(old: Mapping[str, PropValue] | None, new: Mapping[str, PropValue], removed: bool = False) -> str:
     if old is None:
         return "created"
+    if removed:
+        return "removed"
     return "updated" if differs(old, new) else "unchanged"
 
 
@@ -144,8 +181,9 @@ class GraphStore(ABC):
         """Raise :class:`StoreUnavailable` unless the backend answers now."""
 
     @abstractmethod
-    def apply(self, batch: Batch) -> ApplyResult:
-        """Write the batch in one transaction; on any error nothing of it is written."""
+    def apply(self, batch: Batch, *, dry_run: bool = False) -> ApplyResult:
+        """Write the batch in one transaction; on any error nothing of it is written. With
+        ``dry_run`` nothing is written at all: the result says what would change."""
 
     @abstractmethod
     def node(self, key: NodeKey) -> NodeRecord | None: ...
@@ -176,6 +214,17 @@ class GraphStore(ABC):
             return NodeRecord(key.kind, key.id, {k: v for k, v in found.props.items() if k not in BULKY})
 
         return walk(seeds, node, edges)
+
+    def limited_nodes(self) -> dict[NodeKey, list[str]]:
+        """Every node that does not hold always, with its periods (``geldig``): what a dated
+        view needs to drop edges to a node that no longer holds (:mod:`graph.dated`)."""
+        found: dict[NodeKey, list[str]] = {}
+        for kind in NODE_KINDS:
+            for n in self.nodes(kind):
+                spans = n.props.get(GELDIG)
+                if isinstance(spans, list) and spans != ["/"]:
+                    found[n.key] = [str(s) for s in spans]
+        return found
 
     @abstractmethod
     def data_version(self) -> Hashable:

@@ -9,13 +9,16 @@ and every failure becomes a :class:`~importers.report.Problem` with file, line a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from graph.herindeling import Merge
+from graph.lifecycle import scope_id, version_date
 from graph.model import Provenance, Relatie, entity
-from graph.records import EdgeRecord, NodeKey, NodeRecord, SchemaError
+from graph.records import EdgeKey, EdgeRecord, NodeKey, NodeRecord, SchemaError
 from graph.store import GraphStore
 from importers.report import FileReport, Problem, problems_from_validation
 from importers.resolve import GemeenteResolver
@@ -24,10 +27,49 @@ from importers.tabular import missing_columns, read_table
 
 @dataclass
 class ParsedFile:
+    """What a file says: its records with their lines, and which version of which source
+    (scope) it is, so that a newer version can replace it (see :mod:`graph.lifecycle`).
+
+    A file states one scope (``duo:vestigingen``), or several when it holds facts that are
+    refreshed apart: CBS's 2016 region table has a scope per kind of region, a wijkteams file
+    one per gemeente. ``scopes`` names each (the first is the default of every record);
+    ``scope_of`` holds the records of another scope than the first."""
+
     report: FileReport
     nodes: list[tuple[int, NodeRecord]] = field(default_factory=list)
     edges: list[tuple[int, EdgeRecord]] = field(default_factory=list)
+    version: str = ""
+    scopes: dict[str, str] = field(default_factory=dict)
+    scope_of: dict[NodeKey | EdgeKey, str] = field(default_factory=dict, repr=False)
     _seen: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+
+    def source(self, scope: str, naam: str, version: object | None = None) -> str:
+        """Declare a scope the file states (and, once, the version: the day its facts hold);
+        returns the scope's id. A version that is not a date is a problem of the file."""
+        sid = scope_id(scope)
+        self.scopes.setdefault(sid, naam)
+        if version is not None and not self.version:
+            try:
+                self.version = version_date(version)
+            except ValueError as exc:
+                self.problem(None, "version", str(version), str(exc))
+        return sid
+
+    def mark(self) -> tuple[int, int]:
+        """Where the records of the next row will start, for :meth:`tag`."""
+        return len(self.nodes), len(self.edges)
+
+    def tag(self, since: tuple[int, int], scope: str, naam: str) -> None:
+        """Put the records added since ``since`` (one row's) in ``scope``: a file of rows of
+        several providers or gemeenten is a version of each one's scope."""
+        sid = self.source(scope, naam)
+        for _, record in self.nodes[since[0] :]:
+            self.scope_of[record.key] = sid
+        for _, edge in self.edges[since[1] :]:
+            self.scope_of[edge.key] = sid
+
+    def scope_for(self, key: NodeKey | EdgeKey) -> str | None:
+        return self.scope_of.get(key) or next(iter(self.scopes), None)
 
     def unique(self, line: int, field_name: str, value: str) -> bool:
         """False, with a problem naming both lines, when a key the file should hold once repeats."""
@@ -44,9 +86,10 @@ class ParsedFile:
         self.report.problems.append(Problem(self.report.file, line, field_name, text, reason, fatal))
 
     def add_entity(
-        self, line: int, kind: str, data: dict[str, Any], provenance: Provenance
+        self, line: int, kind: str, data: dict[str, Any], provenance: Provenance, scope: str | None = None
     ) -> NodeKey | None:
-        """Validate one node; on failure record the problems and return ``None``."""
+        """Validate one node; on failure record the problems and return ``None``. ``scope``:
+        when not the file's first (see :meth:`source`)."""
         try:
             record = entity(kind, {**data, "provenance": provenance}).to_record()
         except ValidationError as exc:
@@ -56,10 +99,19 @@ class ParsedFile:
             self.problem(line, "kind", kind, str(exc))
             return None
         self.nodes.append((line, record))
+        if scope:
+            self.scope_of[record.key] = scope
         return record.key
 
     def add_relation(
-        self, line: int, rel: str, van: NodeKey, naar: NodeKey, provenance: Provenance, **props: Any
+        self,
+        line: int,
+        rel: str,
+        van: NodeKey,
+        naar: NodeKey,
+        provenance: Provenance,
+        scope: str | None = None,
+        **props: Any,
     ) -> None:
         try:
             record = Relatie(rel=rel, van=van, naar=naar, props=props, provenance=provenance).to_record()
@@ -67,6 +119,13 @@ class ParsedFile:
             self.problem(line, "rel", rel, str(exc))
             return
         self.edges.append((line, record))
+        if scope:
+            self.scope_of[record.key] = scope
+
+
+def file_date(path: Path) -> str:
+    """A spreadsheet has no place for its date; its last change is the best we know."""
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date().isoformat()
 
 
 def start_table(
@@ -89,12 +148,20 @@ def start_table(
 @dataclass
 class Context:
     """What a format may consult while parsing: the store, and the files parsed before it in
-    the same run (reference tables are parsed first, see :data:`importers.run.FORMATS`)."""
+    the same run (reference tables are parsed first, see :data:`importers.run.FORMATS`).
+
+    What it derives from them (the gemeenten, the herindelingen, what is known of each school)
+    grows file by file instead of being read again for each: a national run has hundreds of
+    DUO files, and reading all earlier files for each one made the run quadratic."""
 
     store: GraphStore
     parsed: list[ParsedFile] = field(default_factory=list)
     _stored: dict[str, list[NodeRecord]] = field(default_factory=dict, repr=False)
-    _stored_merges: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    _merges: list[Merge] | None = field(default=None, repr=False)
+    _gemeenten: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+    _resolver: GemeenteResolver | None = field(default=None, repr=False)
+    _seen: int = field(default=0, repr=False)
+    _schools: Any = field(default=None, repr=False)
 
     def stored(self, kind: str) -> list[NodeRecord]:
         """The store's nodes of a kind as they were when the run began (read once per run)."""
@@ -102,20 +169,53 @@ class Context:
             self._stored[kind] = self.store.nodes(kind)
         return self._stored[kind]
 
-    def gemeenten(self) -> GemeenteResolver:
-        """Today's gemeenten and the herindelingen, from the store and this run's earlier files."""
-        nodes = {n.id: dict(n.props) for n in self.stored("Gemeente")}
-        for p in self.parsed:
+    def _catch_up(self) -> None:
+        """Take in the files parsed since the last look: their gemeenten and herindelingen."""
+        if self._gemeenten is None or self._merges is None:
+            self._gemeenten = {n.id: dict(n.props) for n in self.stored("Gemeente")}
+            self._merges = [_merge(e) for e in self.store.edges(rel="OPGEGAAN_IN")]
+        changed = False
+        for p in self.parsed[self._seen :]:
             for _, n in p.nodes:
                 if n.kind == "Gemeente":
-                    nodes.setdefault(n.id, {}).update(n.props)
-        if "OPGEGAAN_IN" not in self._stored_merges:
-            self._stored_merges["OPGEGAAN_IN"] = [
-                (e.src.id, e.dst.id) for e in self.store.edges(rel="OPGEGAAN_IN")
-            ]
-        merges = self._stored_merges["OPGEGAAN_IN"] + [
-            (e.src.id, e.dst.id) for p in self.parsed for _, e in p.edges if e.rel == "OPGEGAAN_IN"
-        ]
-        return GemeenteResolver.from_records(
-            (NodeRecord("Gemeente", code, props) for code, props in nodes.items()), merges
-        )
+                    self._gemeenten.setdefault(n.id, {}).update(n.props)
+                    changed = True
+            for _, e in p.edges:
+                if e.rel == "OPGEGAAN_IN":
+                    self._merges.append(_merge(e))
+                    changed = True
+        self._seen = len(self.parsed)
+        if changed:
+            self._resolver = None
+
+    def gemeenten(self) -> GemeenteResolver:
+        """Today's gemeenten and the herindelingen, from the store and this run's earlier files."""
+        self._catch_up()
+        if self._resolver is None:
+            nodes = (NodeRecord("Gemeente", code, props) for code, props in (self._gemeenten or {}).items())
+            self._resolver = GemeenteResolver.from_records(nodes, self.merges())
+        return self._resolver
+
+    def merges(self) -> list[Merge]:
+        """Every herindeling known, from the store and this run, as (old, new, share, date)."""
+        self._catch_up()
+        return list(self._merges or [])
+
+    def shared(self, name: str, make: Any) -> Any:
+        """One object a format keeps for the whole run (what DUO's files know of each school):
+        made once by ``make(context)``, then kept up to date by the format itself."""
+        if self._schools is None:
+            self._schools = {}
+        if name not in self._schools:
+            self._schools[name] = make(self)
+        return self._schools[name]
+
+
+def _merge(edge: EdgeRecord) -> Merge:
+    share, day = edge.props.get("aandeel"), edge.props.get("datum")
+    return (
+        edge.src.id,
+        edge.dst.id,
+        float(share) if isinstance(share, int | float) else None,
+        str(day) if day else None,
+    )

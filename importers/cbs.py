@@ -18,8 +18,9 @@ from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
+from importers.recognise import is_gemeente_code, table_fits
+from importers.regios import indeling_scope, year_in_name
 from importers.report import FileReport
-from importers.tabular import header_of
 
 #: CBS provincie codes; names as CBS and others spell them.
 PROVINCIES: dict[str, tuple[str, str]] = {
@@ -45,18 +46,19 @@ class Gemeenten:
 
     NAME = "CBS gemeenten"
     REQUIRED = ("gm_code", "gm_naam")
+    OPTIONAL = ("jaar", "fid", "objectid", "jrstatcode", "water")
 
-    @staticmethod
-    def sniff(path: Path) -> bool:
-        cols = header_of(path) or []
-        return {"gm_code", "gm_naam"} <= set(cols)
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        return table_fits(path, cls.REQUIRED, cls.OPTIONAL, lambda r: is_gemeente_code(r["gm_code"]))
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         years = {r.get("jaar", "") for _, r in rows} - {""}
-        year = years.pop() if len(years) == 1 else "unknown"
+        year = years.pop() if len(years) == 1 else year_in_name(path) or "unknown"
         prov = Provenance(source=f"CBS gemeenten {year}", source_date=year, import_id=import_id)
+        parsed.source("cbs:gemeenten", "CBS gemeenten", year if year != "unknown" else None)
         for line, row in rows:
             parsed.add_entity(line, "Gemeente", {"id": row["gm_code"], "naam": row["gm_naam"]}, prov)
         return parsed
@@ -68,15 +70,16 @@ class Provincies:
     NAME = "CBS gemeenten per provincie"
     REQUIRED = ("gm_code", "province")
 
-    @staticmethod
-    def sniff(path: Path) -> bool:
-        cols = header_of(path) or []
-        return "gm_code" in cols and "gm_naam" not in cols and any(c.startswith("provinc") for c in cols)
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        return table_fits(path, cls.REQUIRED, (), lambda r: is_gemeente_code(r["gm_code"]))
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
-        prov = Provenance(source=cls.NAME, source_date="2025", import_id=import_id)
+        year = year_in_name(path) or "2025"
+        prov = Provenance(source=cls.NAME, source_date=year, import_id=import_id)
+        parsed.source("cbs:gemeente-provincie", "provincie van elke gemeente", year)
         made: set[str] = set()
         for line, row in rows:
             known = PROVINCIES.get(row["province"].strip().lower())
@@ -119,17 +122,19 @@ class Herindelingen:
 
     NAME = "CBS gemeentelijke herindelingen"
     REQUIRED = ("bestaan tot", "oude", "nieuwe")
+    OPTIONAL = ("eindjaar", "huidige code", "huidige naam")
 
-    @staticmethod
-    def sniff(path: Path) -> bool:
-        cols = set(header_of(path) or [])
-        return "oude" in cols and bool(cols & {"nieuwe", "bestaan tot", "eindjaar"})
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        return table_fits(path, cls.REQUIRED, cls.OPTIONAL, lambda r: is_gemeente_code(r["oude"]))
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         years = [r.get("eindjaar", "") for _, r in rows if r.get("eindjaar", "").isdigit()]
         prov = Provenance(source=cls.NAME, source_date=f"tot {max(years, default='?')}", import_id=import_id)
+        last = max((int(y) for y in years), default=0)
+        parsed.source("cbs:herindelingen", cls.NAME, str(last + 1) if last else year_in_name(path))
         ended: dict[str, tuple[date, int]] = {}
         merges: dict[tuple[str, str], tuple[date, int]] = {}
         codes: dict[str, int] = {}
@@ -228,9 +233,14 @@ class Gebieden:
         data = cls._load(path) or {}
         gemeenten = data.get("reg", [])
         parsed.report.rows_read = len(gemeenten)
+        year = year_in_name(path) or "2016"
         prov = Provenance(
-            source="CBS gebieden in Nederland (83287NED)", source_date="2016", import_id=import_id
+            source="CBS gebieden in Nederland (83287NED)", source_date=year, import_id=import_id
         )
+        scope = {
+            soort: parsed.source(indeling_scope(soort), f"indeling in {soort}-regio's", year)
+            for soort in GEBIEDEN_SOORTEN.values()
+        }
         resolver = context.gemeenten() if context else None
         skipped = sorted(set(data) - set(GEBIEDEN_SOORTEN) - {"reg"})
         if skipped:
@@ -249,7 +259,7 @@ class Gebieden:
                     regions[region] = soort
                     memberships.add((str(old), region))
         for region, soort in sorted(regions.items()):
-            parsed.add_entity(1, "Regio", {"id": region, "soort": soort}, prov)
+            parsed.add_entity(1, "Regio", {"id": region, "soort": soort}, prov, scope=scope[soort])
         per_current: dict[tuple[str, str], list[str]] = defaultdict(list)
         unresolved: set[str] = set()
         for old, region in sorted(memberships):
@@ -277,7 +287,8 @@ class Gebieden:
                 NodeKey("Gemeente", current),
                 NodeKey("Regio", region),
                 prov,
-                peiljaar=2016,
+                scope=scope[regions[region]],
+                peiljaar=int(year[:4]),
                 gemeenten_2016=sorted(olds),
                 deels=deels,
             )
@@ -293,15 +304,19 @@ class Woonplaatsen:
 
     NAME = "CBS woonplaatsen, gemeenten en COROP"
     REQUIRED = ("woonplaats", "gemeentecode", "corop-gebiedcode", "corop-gebied")
+    OPTIONAL = ("woonplaatscode", "gemeente")
 
-    @staticmethod
-    def sniff(path: Path) -> bool:
-        return {"woonplaats", "gemeentecode"} <= set(header_of(path) or [])
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        return table_fits(path, cls.REQUIRED, cls.OPTIONAL, lambda r: is_gemeente_code(r["gemeentecode"]))
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
-        prov = Provenance(source=cls.NAME, source_date="2024", import_id=import_id)
+        year = year_in_name(path) or "2024"
+        prov = Provenance(source=cls.NAME, source_date=year, import_id=import_id)
+        parsed.source("cbs:woonplaatsen", "woonplaatsen van elke gemeente", year)
+        corop_scope = parsed.source(indeling_scope("corop"), "indeling in COROP-gebieden")
         resolver = context.gemeenten() if context else None
         places: dict[str, set[str]] = defaultdict(set)
         corop: dict[str, tuple[str, int]] = {}
@@ -329,12 +344,15 @@ class Woonplaatsen:
                 continue
             regions.setdefault(region, (row["corop-gebied"], line))
         for region, (naam, line) in sorted(regions.items()):
-            parsed.add_entity(line, "Regio", {"id": region, "soort": "corop", "naam": naam}, prov)
+            parsed.add_entity(
+                line, "Regio", {"id": region, "soort": "corop", "naam": naam}, prov, scope=corop_scope
+            )
         for gm, (region, line) in sorted(corop.items()):
             parsed.add_entity(line, "Gemeente", {"id": gm, "woonplaatsen": sorted(places[gm])}, prov)
             parsed.add_relation(
-                line, "HOORT_BIJ", NodeKey("Gemeente", gm), NodeKey("Regio", region), prov, peiljaar=2024
-            )
+                line, "HOORT_BIJ", NodeKey("Gemeente", gm), NodeKey("Regio", region), prov,
+                scope=corop_scope, peiljaar=int(year[:4]),
+            )  # fmt: skip
         return parsed
 
 
@@ -371,8 +389,11 @@ class Gemeentegrenzen:
         features = (cls._load(path) or {}).get("features", [])
         parsed.report.rows_read = len(features)
         years = {str((f.get("properties") or {}).get("jaar", "")) for f in features} - {""}
-        year = years.pop() if len(years) == 1 else "unknown"
+        year = years.pop() if len(years) == 1 else year_in_name(path) or "unknown"
         prov = Provenance(source=f"CBS gemeentegrenzen {year}", source_date=year, import_id=import_id)
+        parsed.source(
+            "cbs:gemeentegrenzen", "CBS gemeentegrenzen en inwoners", year if year != "unknown" else None
+        )
         resolver = context.gemeenten() if context else None
         for number, feature in enumerate(features, start=1):
             props = feature.get("properties") or {}

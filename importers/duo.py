@@ -1,5 +1,5 @@
-"""DUO school data: the national list of school locations (geo), the PO/SO/VSO locations with
-their bevoegd gezag, and the pupils per school per home PC4.
+"""DUO school data: the national list of school locations (geo) and the PO/SO/VSO locations
+with their bevoegd gezag (the pupils per school per home PC4 are :mod:`importers.leerlingen`).
 
 Schools appear in all three with names of different lengths ('Koorsch Muz Inst Kathedr' in
 one file, the full name in another). The first name a school gets is kept as ``naam``; a
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import zipfile
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
+from importers.recognise import table_fits
+from importers.regios import year_in_name
 from importers.report import FileReport
-from importers.tabular import header_of
 
 #: DUO's 'type' of a vestiging → our school kind. Every VO variant is VO.
 GEO_SOORT = {"basisschool": "BAO", "SBAO": "SBO", "SO": "SO", "VSO": "VSO", "(V)SO": "SO/VSO"}
@@ -37,6 +39,27 @@ def combine_soort(soorten: set[str]) -> str:
     return "OTHER"
 
 
+@dataclass
+class _Known:
+    known: dict[str, dict[str, str]] = field(default_factory=dict)
+    aliases: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, context: Context) -> _Known:
+        out = cls()
+        records = list(context.stored("School"))
+        records += [rec for p in context.parsed for _, rec in p.nodes if rec.kind == "School"]
+        for rec in records:
+            facts = out.known.setdefault(rec.id, {})
+            for prop in _Schools.CLAIMED:
+                if rec.props.get(prop):
+                    facts[prop] = str(rec.props[prop])
+            names = rec.props.get("namen")
+            if isinstance(names, list):
+                out.aliases.setdefault(rec.id, set()).update(str(n) for n in names)
+        return out
+
+
 class _Schools:
     """What is known of each school before this file (store, earlier files of the run).
 
@@ -50,21 +73,11 @@ class _Schools:
     CLAIMED = ("naam", "soort", "postcode")
 
     def __init__(self, context: Context | None) -> None:
-        self.known: dict[str, dict[str, str]] = {}
-        self.aliases: dict[str, set[str]] = {}
+        """The facts of the store and the run so far: shared by every DUO file of a run (kept
+        up to date by their claims), so that reading them costs once, not once per file."""
+        known: _Known = context.shared("duo-scholen", _Known.of) if context else _Known()
+        self.known, self.aliases = known.known, known.aliases
         self.dropped = 0
-        if context is None:
-            return
-        records = list(context.stored("School"))
-        records += [rec for p in context.parsed for _, rec in p.nodes if rec.kind == "School"]
-        for rec in records:
-            facts = self.known.setdefault(rec.id, {})
-            for prop in self.CLAIMED:
-                if rec.props.get(prop):
-                    facts[prop] = str(rec.props[prop])
-            names = rec.props.get("namen")
-            if isinstance(names, list):
-                self.aliases.setdefault(rec.id, set()).update(str(n) for n in names)
 
     def claim(self, school: str, *, authoritative: bool = False, **facts: str) -> dict[str, Any]:
         """The facts this source may write, plus every alias known so far."""
@@ -146,7 +159,9 @@ class Vestigingen:
         data = cls._open(path) or {}
         features = data.get("features", [])
         parsed.report.rows_read = len(features)
-        prov = Provenance(source="DUO vestigingen", source_date="2024-11", import_id=import_id)
+        when = year_in_name(path) or "2024-11"
+        prov = Provenance(source="DUO vestigingen", source_date=when, import_id=import_id)
+        parsed.source("duo:vestigingen", "DUO vestigingen (scholen)", when)
         resolver = context.gemeenten() if context else None
         schools = _Schools(context)
         grouped: dict[str, list[tuple[int, dict[str, Any], list[float] | None]]] = defaultdict(list)
@@ -185,6 +200,8 @@ class Vestigingen:
                 data_["straat"] = street
             if props.get("plaats"):
                 data_["plaats"] = props["plaats"]
+            if isinstance(props.get("leerlingen"), int):
+                data_["leerlingen"] = props["leerlingen"]  # the school's total: tightens masked counts
             if point and len(point) == 2:
                 data_["lon"], data_["lat"] = point
             key = parsed.add_entity(number, "School", data_, prov)
@@ -226,10 +243,11 @@ class PoBevoegdGezag:
         "gemeentenummer",
     )
 
-    @staticmethod
-    def sniff(path: Path) -> bool:
-        cols = set(header_of(path) or [])
-        return {"instellingscode", "bevoegd_gezag_nummer"} <= cols and "postcode_leerling" not in cols
+    OPTIONAL = ("postcode_vestiging", "plaatsnaam", "gemeentenaam", "provincie", "denominatie_vestiging")
+
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        return table_fits(path, cls.REQUIRED, cls.OPTIONAL)
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
@@ -239,6 +257,7 @@ class PoBevoegdGezag:
             source_date="2024-10-01",
             import_id=import_id,
         )
+        parsed.source("duo:po-bevoegd-gezag", "DUO PO-vestigingen met bevoegd gezag", prov.source_date)
         schools = _Schools(context)
         resolver = context.gemeenten() if context else None
         grouped: dict[str, list[tuple[int, dict[str, str]]]] = defaultdict(list)
@@ -286,101 +305,4 @@ class PoBevoegdGezag:
             if data.get("postcode"):
                 _place(parsed, line, key, data["postcode"], prov)
         schools.note(parsed, "the DUO location file")
-        return parsed
-
-
-class LeerlingenPostcode:
-    """DUO 'leerlingen po naar postcode leerling': pupils per school per home PC4, by age.
-
-    Counts under 5 are masked as ``<5``: kept as the range 1–4, never as 0 or 5, so every
-    flow is stored as ``aantal_min``..``aantal_max``. A pupil postcode that is a PC2 code
-    ('40', 'Onbekend') means DUO does not know it: listed, not stored as a flow.
-    """
-
-    NAME = "DUO leerlingen po naar postcode leerling"
-    REQUIRED = ("instellingscode", "vestigingscode", "postcode_leerling", "peildatum")
-
-    @staticmethod
-    def sniff(path: Path) -> bool:
-        return {"postcode_leerling", "instellingscode"} <= set(header_of(path) or [])
-
-    @classmethod
-    def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
-        parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
-        if not rows and not parsed.report.problems:
-            parsed.problem(
-                None, "", "", "the file holds no rows (DUO publishes some gemeenten empty)", fatal=False
-            )
-            return parsed
-        dates = {r["peildatum"] for _, r in rows}
-        peildatum = min(dates) if dates else ""
-        if len(peildatum) == 8 and peildatum.isdigit():
-            peildatum = f"{peildatum[:4]}-{peildatum[4:6]}-{peildatum[6:]}"
-        prov = Provenance(
-            source="DUO leerlingen po naar postcode leerling",
-            source_date=peildatum or "?",
-            import_id=import_id,
-        )
-        schools = _Schools(context)
-        flows: dict[tuple[str, str], list[int]] = {}
-        first_line: dict[tuple[str, str], int] = {}
-        seen: set[str] = set()
-        unknown = 0
-        age_columns = [c for c in (rows[0][1] if rows else {}) if c.startswith("leeftijd_")]
-        for line, row in rows:
-            school = _school_id(parsed, line, row["instellingscode"], row["vestigingscode"], "vestigingscode")
-            if school is None:
-                continue
-            if school not in seen:
-                seen.add(school)
-                data: dict[str, Any] = {"id": school}
-                if row.get("instellingsnaam_vestiging"):
-                    data.update(schools.claim(school, naam=row["instellingsnaam_vestiging"]))
-                parsed.add_entity(line, "School", data, prov)
-            low = high = 0
-            for col in age_columns:
-                value = row[col]
-                if value == "<5":
-                    low, high = low + 1, high + 4
-                elif value.isascii() and value.isdigit():
-                    low, high = low + int(value), high + int(value)
-                elif value:
-                    parsed.problem(line, col, value, "not a count or '<5'")
-            pc = row["postcode_leerling"]
-            if not (len(pc) == 4 and pc.isdigit()):
-                unknown += 1
-                parsed.problem(
-                    line,
-                    "postcode_leerling",
-                    pc,
-                    f"pupil postcode unknown to DUO ({row.get('gemeentenaam_leerling', '')}): "
-                    f"{low}-{high} pupils not placed",
-                    fatal=False,
-                )
-                continue
-            key = (school, pc)
-            total = flows.setdefault(key, [0, 0])
-            total[0] += low
-            total[1] += high
-            first_line.setdefault(key, line)
-        made_pc4: set[str] = set()
-        for (school, pc), (low, high) in flows.items():
-            line = first_line[(school, pc)]
-            if low >= 1 and high <= 4:
-                # A total under 5, however it came about, is shown as DUO shows it: 1-4.
-                low, high = 1, 4
-            if pc not in made_pc4:
-                if parsed.add_entity(line, "PC4", {"id": pc}, prov) is None:
-                    continue
-                made_pc4.add(pc)
-            parsed.add_relation(
-                line,
-                "LEERLINGEN_UIT",
-                NodeKey("School", school),
-                NodeKey("PC4", pc),
-                prov,
-                aantal_min=low,
-                aantal_max=high,
-                peildatum=peildatum,
-            )
         return parsed

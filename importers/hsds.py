@@ -50,13 +50,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph import ids
+from graph.lifecycle import version_date
 from graph.model import Provenance, normalise_id
 from graph.records import NodeKey
 from graph.store import GraphStore
-from importers.base import Context, ParsedFile
+from importers.base import Context, ParsedFile, file_date
+from importers.native import slug
 from importers.report import FileReport, Problem
 from importers.tabular import decimal, read_table
-from importers.zorg import STELSELS, add_mapped, file_date, parse_bool, parse_date
+from importers.zorg import STELSELS, add_mapped, parse_bool, parse_date
 
 NAME = "Open Referral HSDS 3"
 
@@ -227,6 +229,12 @@ def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedF
     source = str(meta.get("sk_source") or meta.get("title") or meta.get("name") or f"HSDS {path.name}")
     when = str(meta.get("sk_source_date") or str(meta.get("created", ""))[:10] or file_date(path))
     prov = Provenance(source=source, source_date=when, import_id=import_id)
+    try:
+        version = version_date(when)
+    except ValueError:
+        version = file_date(path)
+    # an HSDS file is one directory's version: its source name is its scope
+    parsed.source(f"hsds:{slug(source)[:100] or 'bron'}", source, version)
     _Builder(parsed, prov, tables).run()
     return parsed
 

@@ -4,23 +4,30 @@ It is the exchange format of last resort (anything the other importers cannot re
 written in it by hand or by a script) and the format of the shipped demo data. Line 1 names
 the source; ``#`` lines and blank lines are comments::
 
-    {"format": "sociale-kaart/1", "source": "CBS gemeenten", "source_date": "2025"}
+    {"format": "sociale-kaart/1", "source": "CBS gemeenten", "source_date": "2025", "scope": "cbs:gemeenten"}
     {"kind": "Gemeente", "id": "GM0392", "naam": "Haarlem"}
     {"kind": "PC4", "id": "2011", "plaats": "Haarlem"}
     {"rel": "LIGT_IN", "van": "PC4:2011", "naar": "Gemeente:GM0392", "aandeel": 1.0}
 
 A node line holds the fields of its kind (see :mod:`graph.model`); an edge line holds
 ``rel``, ``van`` and ``naar`` as ``Kind:id``, and any other keys become edge properties.
+
+The header says which source the file is a version of: ``scope`` (default ``native:`` and
+the source's name) and ``version``, the day its facts hold (default ``source_date`` when that
+is a date, else the day of the import). A newer version of the same scope replaces this one
+(see :mod:`graph.lifecycle`).
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from graph.lifecycle import scope_id, version_date
 from graph.model import Provenance, Relatie, entity, normalise_id
 from graph.records import NodeKey, SchemaError
 from importers.base import Context, ParsedFile
@@ -32,20 +39,52 @@ NAME = "sociale-kaart JSON Lines"
 
 def sniff(path: Path) -> bool:
     """The first non-comment line is a JSON object declaring this format."""
+    first = _first_object(path)
+    return first is not None and first.get("format") == FORMAT
+
+
+def _first_object(path: Path) -> dict[str, Any] | None:
     try:
         with open(path, "rb") as fh:
             head = fh.read(65536).decode("utf-8-sig", errors="replace")
     except OSError:
-        return False
+        return None
     for raw in head.splitlines():
         text = raw.strip()
         if text and not text.startswith("#"):
             try:
                 first = json.loads(text)
             except ValueError:
-                return False
-            return isinstance(first, dict) and first.get("format") == FORMAT
-    return False
+                return None
+            return first if isinstance(first, dict) else None
+    return None
+
+
+def declared_version(path: Path) -> tuple[str, str]:
+    """The scope and version a file's header declares (``("", "")`` when it has none): how
+    the shipped reference data is checked against the store without reading it whole."""
+    header = _first_object(path) or {}
+    scope, version = _scope_and_version(header)
+    return scope or "", version or ""
+
+
+def _scope_and_version(header: dict[str, Any]) -> tuple[str | None, str | None]:
+    source = str(header.get("source") or "").strip()
+    try:
+        scope = scope_id(str(header.get("scope") or f"native:{slug(source)}"[:120]))
+    except ValueError:
+        scope = None
+    for raw in (header.get("version"), header.get("source_date")):
+        if raw:
+            try:
+                return scope, version_date(raw)
+            except ValueError:
+                continue
+    return scope, None
+
+
+def slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "bron"
 
 
 def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
@@ -78,6 +117,7 @@ def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedF
                 provenance = _header(row, name, lineno, import_id, report)
                 if provenance is None:
                     return out  # without a source nothing can be attributed: fatal
+                _declare(out, row, lineno)
                 continue
             report.rows_read += 1
             problems = _row(row, name, lineno, provenance, out)
@@ -85,6 +125,22 @@ def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedF
     if provenance is None:
         report.problems.append(Problem(name, None, "", "", "the file is empty: no header line"))
     return out
+
+
+def _declare(out: ParsedFile, header: dict[str, Any], lineno: int) -> None:
+    """The file is a version of the scope its header names (module docstring)."""
+    scope, version = _scope_and_version(header)
+    if scope is None:
+        out.problem(
+            lineno, "scope", str(header.get("scope")), "not a valid scope: lower-case letters, digits, ':._-'"
+        )
+        return
+    if version is None:
+        version = date.today().isoformat()
+        out.problem(
+            lineno, "version", "", f"no version date in the header: taken as today, {version}", fatal=False
+        )
+    out.source(scope, str(header.get("source") or scope), version)
 
 
 def _header(

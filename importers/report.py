@@ -55,7 +55,12 @@ class FileReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: facts of this file's source that its older version stated and this one no longer does
+    removed: int = 0
     skipped: int = 0
+    #: the source this file is a version of, and that version's date
+    scopes: list[str] = field(default_factory=list)
+    version: str = ""
     problems: list[Problem] = field(default_factory=list)
     #: which records came from which line, to attribute store outcomes and store errors
     origins: dict[NodeKey | EdgeKey, int] = field(default_factory=dict, repr=False)
@@ -66,6 +71,8 @@ class ImportReport:
     import_id: str
     files: list[FileReport] = field(default_factory=list)
     applied: bool = False
+    #: ``--dry-run``: everything was checked and counted, nothing written
+    dry_run: bool = False
 
     @property
     def problems(self) -> list[Problem]:
@@ -73,12 +80,13 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return any(f.created or f.updated for f in self.files)
+        return any(f.created or f.updated or f.removed for f in self.files)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "import_id": self.import_id,
             "applied": self.applied,
+            "dry_run": self.dry_run,
             "changed": self.changed,
             "files": [{k: v for k, v in asdict(f).items() if k != "origins"} for f in self.files],
         }
@@ -86,13 +94,16 @@ class ImportReport:
     def text(self) -> str:
         lines = []
         for f in self.files:
+            version = f", version {f.version}" if f.version else ""
             lines.append(
-                f"{f.file} ({f.format or 'unknown format'}): {f.rows_read} rows read, "
+                f"{f.file} ({f.format or 'unknown format'}{version}): {f.rows_read} rows read, "
                 f"{f.created} created, {f.updated} updated, {f.unchanged} unchanged, "
-                f"{f.skipped} skipped, {_plural(len(f.problems), 'problem')}"
+                f"{f.removed} removed, {f.skipped} skipped, {_plural(len(f.problems), 'problem')}"
             )
             lines.extend(f"  {p}" for p in f.problems)
-        if not self.applied:
+        if self.dry_run:
+            lines.append("Dry run: nothing was written; the counts above are what an import would do.")
+        elif not self.applied:
             lines.append("Nothing was applied: fix the problems above, or use --skip-invalid.")
         elif not self.changed:
             lines.append("Nothing changed: the store already held all of this.")

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from graph.herindeling import Merge, successor_map
 from graph.records import NodeRecord
 
 #: Provincie suffixes that tell same-named gemeenten apart, as written in various sources
@@ -94,14 +95,13 @@ class GemeenteResolver:
         self._bases = {b: codes[0] for b, codes in bases.items() if len(codes) == 1}
 
     @classmethod
-    def from_records(cls, nodes: Iterable[NodeRecord], merges: Iterable[tuple[str, str]]) -> GemeenteResolver:
+    def from_records(cls, nodes: Iterable[NodeRecord], merges: Iterable[Merge]) -> GemeenteResolver:
+        """From Gemeente nodes and herindelingen as (old, new, share, date): a former gemeente
+        resolves to the gemeente it became (:func:`graph.herindeling.successor_map`)."""
         named = [n for n in nodes if n.props.get("naam")]
         current = {n.id: str(n.props["naam"]) for n in named if not n.props.get("opgeheven")}
         former = {n.id: str(n.props["naam"]) for n in named if n.props.get("opgeheven")}
-        return cls(current, dict(merges), former)
-
-    def add_merges(self, merges: Iterable[tuple[str, str]]) -> None:
-        self.successor.update(merges)
+        return cls(current, successor_map(merges), former)
 
     def by_code(self, code: str) -> tuple[str | None, str]:
         seen = set()

@@ -2,7 +2,11 @@
 it all as one batch, or nothing.
 
 With ``skip_invalid`` the valid rows are applied and the invalid ones reported as skipped;
-without it any problem means nothing is applied and :class:`ImportFailed` is raised.
+without it any problem means nothing is applied and :class:`ImportFailed` is raised. Each
+file is a version of a source (its scopes, see :class:`~importers.base.ParsedFile`): the
+batch states those versions, so that the store ends what a newer version no longer says
+(:mod:`graph.settle`). The reference data the project ships (the need taxonomy, the
+herindelingen it knows) joins every run in which the store lacks its version.
 """
 
 from __future__ import annotations
@@ -10,33 +14,56 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from graph.records import Batch, SchemaError
+from graph.records import Batch, NodeKey, SchemaError, Statement
 from graph.store import GraphStore, MissingNodes
-from importers import cbs, duo, hsds, native, postcodes, swv, twente, wijkteams, zorg
+from importers import (
+    cbs,
+    duo,
+    herindelingen,
+    hsds,
+    koppeling,
+    leerlingen,
+    native,
+    postcodes,
+    regios,
+    swv,
+    twente,
+    wijkteams,
+    zorg,
+)
 from importers.base import Context, ParsedFile
+from importers.recognise import columns_of
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
+
+log = logging.getLogger("sociale_kaart.import")
 
 #: Formats in the order they are tried, and in which files of one run are parsed:
 #: reference tables first, so that later files can be resolved against them.
-log = logging.getLogger("sociale_kaart.import")
-
-FORMATS = [
+FORMATS: list[Any] = [
     native,
     cbs.Gemeenten,
     cbs.Herindelingen,
+    herindelingen.Grenswijzigingen,
     cbs.Provincies,
     cbs.Gebieden,
+    regios.RegioNamen,
+    regios.GemeenteRegio,
+    regios.RegioGrenzen,
     cbs.Woonplaatsen,
     cbs.Gemeentegrenzen,
     postcodes.CbsPostcodes,
+    postcodes.Pc4Gemeente,
+    postcodes.Pc4Wijk,
     postcodes.Pc4Coordinaten,
     swv.SwvPc4,
     swv.SwvGemeenten2013,
     duo.Vestigingen,
     duo.PoBevoegdGezag,
-    duo.LeerlingenPostcode,
+    leerlingen.LeerlingenPostcode,
     # providers (zorg, HSDS)
     zorg.Aanbod,
     zorg.Contracten,
@@ -53,24 +80,49 @@ def new_import_id() -> str:
     return f"imp-{stamp}-{secrets.token_hex(3)}"
 
 
+def reference_files() -> list[Path]:
+    """The reference data shipped inside the package (``importers/reference``)."""
+    root = resources.files("importers") / "reference"
+    return sorted(Path(str(f)) for f in root.iterdir() if f.name.endswith(".jsonl"))
+
+
+def missing_reference(store: GraphStore) -> list[Path]:
+    """Shipped reference files whose version the store does not hold yet: they join the run,
+    so that every store has the project's own knowledge, and a newer shipped version
+    replaces an older one."""
+    wanted = []
+    for path in reference_files():
+        scope, version = native.declared_version(path)
+        bron = store.node(NodeKey("Bron", scope)) if scope else None
+        versions = bron.props.get("versies") if bron else None
+        if not isinstance(versions, list) or version not in versions:
+            wanted.append(path)
+    return wanted
+
+
 def run_import(
-    store: GraphStore, paths: list[Path], *, skip_invalid: bool = False, import_id: str | None = None
+    store: GraphStore,
+    paths: list[Path],
+    *,
+    skip_invalid: bool = False,
+    import_id: str | None = None,
+    dry_run: bool = False,
+    reference: bool = True,
 ) -> ImportReport:
-    report = ImportReport(import_id or new_import_id())
+    """Import ``paths`` (files, or folders read whole) as one batch. ``dry_run``: check and
+    count everything, write nothing. ``reference``: let the shipped reference data join."""
+    report = ImportReport(import_id or new_import_id(), dry_run=dry_run)
     context = Context(store)
     files = _expand(paths)
+    shipped: set[Path] = set()
+    if reference:
+        named = {p.resolve() for p in files}
+        shipped = {p for p in missing_reference(store) if p.resolve() not in named}
+        files.update(dict.fromkeys(sorted(shipped), False))
     parsed_files: list[ParsedFile] = []
-    for path, fmt in sorted(((p, _format_of(p)) for p in files), key=_parse_order):
+    for path, fmt, why in sorted(((p, *_format_of(p)) for p in files), key=_parse_order):
         if fmt is None:
-            report.files.append(FileReport(file=str(path)))
-            empty = path.is_file() and path.stat().st_size == 0
-            # An empty file (DUO publishes some gemeenten so) has nothing to apply or refuse;
-            # in a folder given whole, a file of another kind (a README, a map) is passed over.
-            passed_over = empty or files[path]
-            reason = "the file is empty: nothing to import" if empty else _unrecognised(path)
-            if files[path] and not empty:
-                reason = "not a format this version reads: passed over (it was in a folder given whole)"
-            report.files[-1].problems.append(Problem(str(path), None, "", "", reason, fatal=not passed_over))
+            report.files.append(_unread(path, why, from_folder=files[path]))
             continue
         try:
             parsed = fmt.parse(path, report.import_id, context)
@@ -78,10 +130,25 @@ def run_import(
             log.exception("reading %s failed", path)
             parsed = ParsedFile(FileReport(file=str(path), format=fmt.NAME))
             parsed.problem(None, "", "", f"the file could not be read ({type(exc).__name__}: {exc})")
+        parsed.report.scopes, parsed.report.version = list(parsed.scopes), parsed.version
         context.parsed.append(parsed)
         parsed_files.append(parsed)
         report.files.append(parsed.report)
+    derived = koppeling.classify(context, parsed_files, report.import_id)
+    if derived is not None:
+        parsed_files.append(derived)
+        report.files.append(derived.report)
+    # the files asked for first; the reference data that joined by itself after them
+    report.files.sort(key=lambda f: Path(f.file) in shipped)
+    result = _apply(store, report, parsed_files, skip_invalid, dry_run)
+    _count(report, parsed_files, result)
+    report.applied = not dry_run
+    return report
 
+
+def _apply(
+    store: GraphStore, report: ImportReport, parsed_files: list[ParsedFile], skip_invalid: bool, dry_run: bool
+) -> Any:
     # A line of a file is one unit: if any record of it is refused, all of it is, so that
     # --skip-invalid never stores half a team, an offer without its provider, and so on.
     bad: set[tuple[str, int | None]] = {(p.file, p.line) for p in report.problems if p.fatal}
@@ -93,8 +160,7 @@ def run_import(
         if any(p.fatal for p in report.problems) and not skip_invalid:
             raise ImportFailed(report)
         try:
-            result = store.apply(batch)
-            break
+            return store.apply(batch, dry_run=dry_run)
         except MissingNodes as exc:
             before = len(bad)
             for edge_key, node_key in exc.missing:
@@ -115,35 +181,54 @@ def run_import(
             if not skip_invalid or len(bad) == before:
                 raise ImportFailed(report) from exc
 
+
+def _count(report: ImportReport, parsed_files: list[ParsedFile], result: Any) -> None:
+    """Each file's counts from what the store did: a record named by several files is counted
+    once, for the first; a fact that ended, for the newest file of the source that ended it."""
     counted: set[object] = set()
     for f in report.files:
         f.skipped += len({p.line for p in f.problems if p.fatal})
-        # A record named by several files is counted once, for the first file that named it.
         for key in f.origins.keys() - counted:
             status = result.outcomes.get(key)
             if status:
                 setattr(f, status, getattr(f, status) + 1)
         counted |= f.origins.keys()
-    report.applied = True
-    return report
+    newest: dict[str, ParsedFile] = {}
+    for parsed in parsed_files:
+        for scope in parsed.scopes:
+            if scope not in newest or parsed.version > newest[scope].version:
+                newest[scope] = parsed
+    for key, scope in result.removed_by.items():
+        if scope in newest and key not in counted:
+            newest[scope].report.removed += 1
+    for (scope, version), note in result.notes:
+        for parsed in parsed_files:
+            if scope in parsed.scopes and parsed.version == version:
+                parsed.problem(None, "version", version, note, fatal=False)
 
 
 def _build(
     parsed_files: list[ParsedFile], bad: set[tuple[str, int | None]]
 ) -> tuple[Batch, set[tuple[str, int | None]]]:
-    """One batch of every record whose line is not refused; new clashes come back as lines."""
+    """One batch of every record whose line is not refused, stating the version of each
+    file's scopes; new clashes come back as lines."""
     batch = Batch()
     clashes: set[tuple[str, int | None]] = set()
     for parsed in parsed_files:
         report = parsed.report
         report.origins.clear()
+        complete = not any(p.fatal for p in report.problems)
+        if parsed.version:
+            for scope, naam in parsed.scopes.items():
+                batch.state(Statement(scope, parsed.version, naam, complete))
         records = [(line, batch.add_node, n) for line, n in parsed.nodes]
         records += [(line, batch.add_edge, e) for line, e in parsed.edges]
         for line, add, record in records:
             if (report.file, line) in bad:
                 continue
+            scope = parsed.scope_for(record.key) if parsed.version else None
             try:
-                add(record)
+                add(record, (scope, parsed.version) if scope else None)
             except SchemaError as exc:
                 earlier = report.origins.get(record.key)
                 also = f" (line {earlier})" if earlier is not None else ""
@@ -166,27 +251,65 @@ def _expand(paths: list[Path]) -> dict[Path, bool]:
     return files
 
 
-def _format_of(path: Path):  # type: ignore[no-untyped-def]
+def _format_of(path: Path) -> tuple[Any, str]:
+    """The one format the file fits, or ``None`` and why: none fits, or several do (a file
+    must never be taken for another table)."""
+    if not path.exists():
+        return None, "no such file"
     if not path.is_file():
-        return None
+        return None, "not a file"
+    if path.stat().st_size == 0:
+        return None, "the file is empty: nothing to import"
+    fits = []
     for fmt in FORMATS:
         try:
             if fmt.sniff(path):
-                return fmt
+                fits.append(fmt)
         except Exception:
             log.warning("%s: %s could not look at it", path, fmt.NAME)
-    return None
+    if len(fits) == 1:
+        return fits[0], ""
+    if fits:
+        return None, f"fits several formats ({', '.join(f.NAME for f in fits)}): refused, to be sure"
+    columns = columns_of(path)
+    shown = f" (its columns: {', '.join(columns[:12])})" if columns else ""
+    names = "; ".join(f.NAME for f in FORMATS)
+    return None, f"fits no format this version reads{shown}{_closest(columns)}; tried: {names}"
 
 
-def _parse_order(item: tuple[Path, object]) -> int:
+def _closest(columns: list[str]) -> str:
+    """For a table that almost fits a format: which, and what is missing or unknown."""
+    have = set(columns)
+    best: tuple[int, str] | None = None
+    for fmt in FORMATS:
+        required = set(getattr(fmt, "REQUIRED", ()))
+        if not required or len(required & have) * 2 < len(required):
+            continue
+        missing = sorted(required - have)
+        unknown = sorted(have - required - set(getattr(fmt, "OPTIONAL", ())))
+        parts = [f"missing column(s) {', '.join(missing)}"] if missing else []
+        parts += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
+        # a column misnamed ('province_x' for 'province') counts towards its format
+        alike = sum(1 for m in missing for u in unknown if m in u or u in m)
+        score = len(required & have) * 10 + alike * 5 - len(missing) - len(unknown)
+        if parts and (best is None or score > best[0]):
+            best = (score, f"; closest: {fmt.NAME}, {'; '.join(parts)}")
+    return best[1] if best else ""
+
+
+def _unread(path: Path, why: str, from_folder: bool) -> FileReport:
+    """The report of a file no format reads: a problem when it was named, a note when it was
+    in a folder given whole (a README, a map) or empty (DUO publishes some gemeenten so)."""
+    report = FileReport(file=str(path))
+    passed_over = from_folder and "several" not in why
+    if why.startswith("the file is empty"):
+        passed_over = True
+    elif passed_over:
+        why = "not a format this version reads: passed over (it was in a folder given whole)"
+    report.problems.append(Problem(str(path), None, "", "", why, fatal=not passed_over))
+    return report
+
+
+def _parse_order(item: tuple[Path, Any, str]) -> tuple[int, str]:
     fmt = item[1]
-    return FORMATS.index(fmt) if fmt in FORMATS else -1  # type: ignore[arg-type]
-
-
-def _unrecognised(path: Path) -> str:
-    if not path.exists():
-        return "no such file"
-    if not path.is_file():
-        return "not a file"
-    names = ", ".join(f.NAME for f in FORMATS)
-    return f"format not recognised; this version reads: {names}"
+    return (FORMATS.index(fmt) if fmt in FORMATS else -1, str(item[0]))

@@ -15,17 +15,16 @@ from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
-from importers.tabular import header_of
+from importers.recognise import is_pc4, table_fits
 
 
 class SwvPc4:
     NAME = "SWV regio-indeling per PC4"
     REQUIRED = ("pc4", "po_swv", "vo_swv")
 
-    @staticmethod
-    def sniff(path: Path) -> bool:
-        cols = set(header_of(path) or [])
-        return "pc4" in cols and bool(cols & {"po_swv", "vo_swv"})
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        return table_fits(path, cls.REQUIRED, ("gemeentenaam",), lambda r: is_pc4(r["pc4"]))
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
@@ -33,6 +32,7 @@ class SwvPc4:
         prov = Provenance(
             source="Regeling regio-indeling SWV (BWBR0032324)", source_date="2015-04-23", import_id=import_id
         )
+        parsed.source("swv-indeling:pc4", "regio-indeling samenwerkingsverbanden per PC4", prov.source_date)
         made: set[str] = set()
         for line, row in rows:
             if not parsed.unique(line, "pc4", row["pc4"]):
@@ -88,15 +88,18 @@ class SwvGemeenten2013:
     NAME = "SWV regio-indeling per gemeente (2013)"
     REQUIRED = ("sector", "swv_code", "gemeentenaam", "postcode_restrictie")
 
-    @staticmethod
-    def sniff(path: Path) -> bool:
-        return {"swv_code", "gemeentenaam"} <= set(header_of(path) or [])
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        return table_fits(path, cls.REQUIRED)
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(
             source="Regeling regio-indeling SWV (BWBR0032324)", source_date="2013-10-01", import_id=import_id
+        )
+        parsed.source(
+            "swv-indeling:gemeente", "regio-indeling samenwerkingsverbanden per gemeente", prov.source_date
         )
         resolver = context.gemeenten() if context else None
         edges: dict[tuple[str, str], dict[str, Any]] = {}

@@ -73,6 +73,37 @@ def header_of(path: Path) -> list[str] | None:
     return [c.strip().lower() for c in cols]
 
 
+def sample_table(path: Path, limit: int = 25) -> Table | None:
+    """The header and the first ``limit`` rows, read from the file's first 64 KiB: enough to
+    tell one table from another by its columns and values, without reading a large file.
+    ``None`` when the file is not text with a header."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return None
+    if b"\0" in head or not head.strip():
+        return None
+    complete = head.rsplit(b"\n", 1)[0] if b"\n" in head and len(head) == 65536 else head
+    text, encoding, _ = _decode(complete)
+    first = text.splitlines()[0] if text else ""
+    if not first.strip():
+        return None
+    table = Table([], [], _delimiter(first), encoding)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=table.delimiter)
+    for row in reader:
+        if not table.columns:
+            table.columns = [c.strip().lower() for c in row]
+            continue
+        if any(cell.strip() for cell in row):
+            table.rows.append(
+                (reader.line_num, dict(zip(table.columns, (c.strip() for c in row), strict=False)))
+            )
+        if len(table.rows) >= limit:
+            break
+    return table
+
+
 def read_table(path: Path) -> Table:
     text, encoding, bad_lines = _decode(path.read_bytes())
     first = text.splitlines()[0] if text else ""

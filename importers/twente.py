@@ -237,6 +237,7 @@ class TwenteWachttijden:
         if len(lines) != len(rows):
             lines = [0] * len(rows)
         prov = Provenance(source=SOURCE, source_date=cls._date(data, rows), import_id=import_id)
+        parsed.source("twente:wachttijden", "Jeugdhulp Twente: aanbod en wachttijden", prov.source_date)
         parsed.report.rows_read = len(rows)
 
         offers: list[_Offer] = []

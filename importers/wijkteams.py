@@ -67,9 +67,10 @@ import yaml
 from pydantic import ValidationError
 
 from graph import ids
+from graph.lifecycle import version_date
 from graph.model import Provenance, entity
 from graph.records import NodeKey
-from importers.base import Context, ParsedFile, start_table
+from importers.base import Context, ParsedFile, file_date, start_table
 from importers.report import FileReport, problems_from_validation
 from importers.resolve import GemeenteResolver
 from importers.tabular import header_of
@@ -309,6 +310,7 @@ def _build(parsed: ParsedFile, team: _Team, resolver: GemeenteResolver, seen: di
     """All records of one wijkteam, or none of them when it has a problem."""
     line, prov, values = team.line, team.provenance, team.values
     start = (len(parsed.nodes), len(parsed.edges), sum(p.fatal for p in parsed.report.problems))
+    since = parsed.mark()
 
     data: dict[str, Any] = {"id": values.get("id", ""), "naam": values.get("naam", "")}
     soort = values.get("soort", "").strip().lower()
@@ -379,6 +381,9 @@ def _build(parsed: ParsedFile, team: _Team, resolver: GemeenteResolver, seen: di
     if sum(p.fatal for p in parsed.report.problems) > start[2]:
         del parsed.nodes[start[0] :]
         del parsed.edges[start[1] :]
+    elif gm:
+        # a file of wijkteams is a version of each of its gemeenten's list of teams
+        parsed.tag(since, f"wijkteams:{gm.lower()}", f"wijkteams van {gm}")
 
 
 def _resolver(context: Context | None) -> GemeenteResolver:
@@ -391,6 +396,17 @@ def _provenance(source: str, date: str, path: Path, import_id: str) -> Provenanc
         source_date=date.strip() or "onbekend",
         import_id=import_id,
     )
+
+
+def _version(parsed: ParsedFile, path: Path, dates: list[str]) -> None:
+    """The file's version: its latest peildatum, else the day the file last changed."""
+    known = []
+    for text in dates:
+        try:
+            known.append(version_date(text))
+        except ValueError:
+            continue
+    parsed.version = max(known) if known else file_date(path)
 
 
 def _no_date_note(parsed: ParsedFile, line: int | None, field_name: str) -> None:
@@ -423,6 +439,7 @@ class WijkteamsCsv:
             _no_date_note(parsed, 1, "peildatum")
         resolver = _resolver(context)
         seen: dict[str, int] = {}
+        _version(parsed, path, [row.get("peildatum", "") for _, row in rows])
         for line, row in rows:
             if "peildatum" in row and not row["peildatum"]:
                 _no_date_note(parsed, line, "peildatum")
@@ -503,6 +520,7 @@ class WijkteamsYaml:
         if not date.strip():
             _no_date_note(parsed, _line(top["peildatum"][0]) if "peildatum" in top else 1, "peildatum")
         prov = _provenance(source, date, path, import_id)
+        _version(parsed, path, [date])
         resolver = _resolver(context)
         seen: dict[str, int] = {}
         for item in top["wijkteams"][1].value:

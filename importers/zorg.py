@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
-from importers.base import Context, ParsedFile, start_table
+from importers.base import Context, ParsedFile, file_date, start_table
 from importers.tabular import decimal, header_of
 
 #: Need-taxonomy systems (``Behoefte.stelsel``); a need id is ``<stelsel>-<code>``.
@@ -122,11 +122,6 @@ def add_mapped(
     return key
 
 
-def file_date(path: Path) -> str:
-    """A spreadsheet has no place for its date; its last change is the best we know."""
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date().isoformat()
-
-
 class _Rows:
     """Shared row handling of both spreadsheet formats."""
 
@@ -140,6 +135,7 @@ class _Rows:
     ) -> tuple[ParsedFile, list[tuple[int, dict[str, str]]], Provenance]:
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(source=f"{cls.NAME}: {path.name}", source_date=file_date(path), import_id=import_id)
+        parsed.version = prov.source_date
         if rows:
             known = set(cls.REQUIRED) | set(cls.OPTIONAL)
             unknown = [c for c in rows[0][1] if c and c not in known]
@@ -230,7 +226,10 @@ class Aanbod(_Rows):
         parsed, rows, prov = cls._start(path, import_id)
         for line, row in rows:
             if cls._filled(parsed, line, row):
+                since = parsed.mark()
                 cls._row(parsed, line, row, prov)
+                who = slug(row["aanbieder_id"]) or "onbekend"
+                parsed.tag(since, f"zorgaanbod:{who}", f"zorgaanbod van {row['aanbieder_naam'] or who}")
         return parsed
 
     @classmethod
@@ -378,7 +377,10 @@ class Contracten(_Rows):
                         names[value] = resolver.by_name(value)[0] or ""
         for line, row in rows:
             if cls._filled(parsed, line, row):
+                since = parsed.mark()
                 cls._row(parsed, line, row, prov, names)
+                who = slug(_clients(row)[0]) or "onbekend"
+                parsed.tag(since, f"contracten:{who}", f"contracten van {_clients(row)[0]}")
         return parsed
 
     @classmethod
@@ -449,6 +451,11 @@ def _location_id(aanbieder_id: str, postcode: str, row: dict[str, str]) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+def slug(text: str) -> str:
+    """A scope part made of an id or name: ``demo-spaarnezorg``, ``gm0392``, ``jz11``."""
+    return re.sub(r"[^a-z0-9._-]+", "-", text.strip().lower()).strip("-")[:80]
 
 
 def _items(text: str) -> list[str]:

@@ -2,9 +2,11 @@
 """Write the Kennemerland demo region into ``importers/demo/`` from the real open data.
 
 The demo must work on a fresh clone without ``../shared``, so its facts are written into the
-project in the importers' own format: one JSON Lines file per source, each naming the source
-and its date, so every demo fact still says where it came from. Run it again after an
-importer changes; review the diff like any other change.
+project in the importers' own format: one JSON Lines file per version of each source (scope),
+each naming the source, its scope (``demo:`` + the source's, so that the demo never replaces
+what a national import says) and its version, so every demo fact still says where it came from
+and which versions stated it: the demo keeps the history (Zeewolde's jeugdregio of 2016 and of
+2025). Run it again after an importer changes; review the diff like any other change.
 
     .venv/bin/python scripts/make_demo.py [--shared ../shared/data]
 
@@ -21,18 +23,23 @@ import argparse
 import json
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from graph.embedded import EmbeddedStore  # noqa: E402
+from graph.lifecycle import LIFECYCLE_KEYS, VERMELD, Run, members  # noqa: E402
+from graph.model import ENTITY_TYPES  # noqa: E402
 from graph.records import NodeKey  # noqa: E402
 from importers.demo_region import KENNEMERLAND  # noqa: E402
 from importers.run import run_import  # noqa: E402
 
 PROVENANCE = ("source", "source_date", "import_id")
+#: The files of ../shared/data under CC BY-NC-SA (its README): nothing of them is shipped.
+NON_COMMERCIAL = ("pc4-gemeente-2024.csv", "pc4-wijk-2024.csv", "gemeente-grenswijzigingen-2018-2024.csv")
+SKIPPED = (*PROVENANCE, *LIFECYCLE_KEYS)
 
 
 def select(store: EmbeddedStore) -> set[NodeKey]:
@@ -58,6 +65,41 @@ def select(store: EmbeddedStore) -> set[NodeKey]:
     return gemeenten | all_pc4 | schools | boards | all_gm | swv | regions | history
 
 
+def _stated(props: dict[str, object], versions: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The (scope, version) of every version that stated a record, from its runs; the
+    project's own reference data is left out (every import brings it along)."""
+    runs = props.get(VERMELD)
+    found = []
+    for run in (Run.parse(str(r)) for r in runs) if isinstance(runs, list) else ():
+        if run.scope.startswith("referentie:"):
+            continue
+        known = versions.get(run.scope, [])
+        found += [(run.scope, v) for v in sorted(members([run], run.scope, known))]
+    return found
+
+
+def _place(
+    by_version: dict[tuple[str, str], list[tuple[str, dict[str, object]]]],
+    key: dict[str, object],
+    props: dict[str, object],
+    versions: dict[str, list[str]],
+) -> None:
+    """A record in the file of every version that stated it: with its values in the newest
+    one's, by key only in the others (the import merges them), so that a gemeente's outline is
+    written once."""
+    stated = _stated(props, versions)
+    if not stated:
+        return
+    home = max(stated, key=lambda s: (s[1], s[0]))
+    values = {k: v for k, v in props.items() if k not in SKIPPED}
+    kind = ENTITY_TYPES.get(str(key.get("kind")))
+    required = [n for n, f in kind.model_fields.items() if f.is_required()] if kind else []
+    least = {**key, **{k: values[k] for k in required if k in values}}
+    for where in stated:
+        row = {**key, **values} if where == home else least
+        by_version[where].append((str(props["source"]), row))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
@@ -66,45 +108,45 @@ def main() -> int:
     shared: Path = args.shared
     files = sorted(p for p in shared.rglob("*") if p.is_file() and p.suffix != ".md")
     files = [p for p in files if "twente" not in p.name]  # providers of Twente are not Kennemerland's
+    # licensed for tests and benchmarks only (CC BY-NC-SA): never in what the project ships
+    files = [p for p in files if p.name not in NON_COMMERCIAL]
     out_dir: Path = args.out
     out_dir.mkdir(parents=True, exist_ok=True)
-    reference = sorted((REPO / "importers" / "reference").glob("*.jsonl"))
     with tempfile.TemporaryDirectory() as tmp:
         store = EmbeddedStore(Path(tmp) / "graph.json")
-        run_import(store, [*files, *reference])
+        run_import(store, files)
         keep = select(store)
-        by_source: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
+        versions = {n.id: [str(v) for v in n.props.get("versies", [])] for n in store.nodes("Bron")}
+        names = {n.id: str(n.props.get("naam") or n.id) for n in store.nodes("Bron")}
+        by_version: dict[tuple[str, str], list[tuple[str, dict[str, object]]]] = defaultdict(list)
         for kind in sorted({k.kind for k in keep}):
             for n in store.nodes(kind, [k.id for k in keep if k.kind == kind]):
-                row = {
-                    "kind": n.kind,
-                    "id": n.id,
-                    **{k: v for k, v in n.props.items() if k not in PROVENANCE},
-                }
-                by_source[(str(n.props["source"]), str(n.props["source_date"]))].append(row)
+                _place(by_version, {"kind": n.kind, "id": n.id}, n.props, versions)
         for e in store.edges():
             if e.src in keep and e.dst in keep:
-                row = {
-                    "rel": e.rel,
-                    "van": str(e.src),
-                    "naar": str(e.dst),
-                    **{k: v for k, v in e.props.items() if k not in PROVENANCE},
-                }
-                by_source[(str(e.props["source"]), str(e.props["source_date"]))].append(row)
+                _place(by_version, {"rel": e.rel, "van": str(e.src), "naar": str(e.dst)}, e.props, versions)
     for old in out_dir.glob("kennemerland-*.jsonl"):
         old.unlink()
-    for number, ((source, date), rows) in enumerate(sorted(by_source.items()), start=1):
-        path = out_dir / f"kennemerland-{number:02d}.jsonl"
-        header = {"format": "sociale-kaart/1", "source": source, "source_date": date}
+    for (scope, version), rows in sorted(by_version.items()):
+        path = out_dir / f"kennemerland-{scope.replace(':', '-')}-{version[:4]}.jsonl"
+        source = Counter(src for src, _ in rows).most_common(1)[0][0]
+        header = {
+            "format": "sociale-kaart/1",
+            "source": source,
+            "source_date": version,
+            "scope": f"demo:{scope}",
+            "version": version,
+        }
         lines = [
-            f"# Kennemerland demo: facts from '{source}' ({date}), written by scripts/make_demo.py",
+            f"# Kennemerland demo: {names.get(scope, scope)} ({scope}), version {version}; "
+            "written by scripts/make_demo.py",
             json.dumps(header, ensure_ascii=False),
         ]
-        nodes = [r for r in rows if "kind" in r]
-        edges = [r for r in rows if "rel" in r]
+        nodes = [r for _, r in rows if "kind" in r]
+        edges = [r for _, r in rows if "rel" in r]
         lines += [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in nodes + edges]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(f"{path.name}: {len(nodes)} nodes, {len(edges)} edges from {source}")
+        print(f"{path.name}: {len(nodes)} nodes, {len(edges)} edges from {scope} {version}")
     return 0
 
 

@@ -146,7 +146,9 @@ def start(home: Path, version: str, port: int | None, timeout: float) -> int:
     java = [
         "java",
         "-Xms256m",
-        "-Xmx512m",
+        # An import is all or nothing: one transaction. All of ../shared/data needs ~400 MiB of
+        # transaction memory, with a national set of DUO pupil files ~1 GiB (70% of the heap).
+        "-Xmx2g",
         "-XX:+UseG1GC",
         "-Dfile.encoding=UTF-8",
         "-cp",

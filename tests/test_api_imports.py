@@ -39,7 +39,8 @@ def test_import_with_key_then_again_is_no_change(store: GraphStore) -> None:
 
 def test_bad_rows_refuse_everything_with_lines(store: GraphStore) -> None:
     bad = (
-        b'{"format": "sociale-kaart/1", "source": "t", "source_date": "1"}\n{"kind": "PC4", "id": "2011"}\n'
+        b'{"format": "sociale-kaart/1", "source": "t", "source_date": "2025-01-01"}\n'
+        b'{"kind": "PC4", "id": "2011"}\n'
         b'{"kind": "PC4", "id": "0999"}\n'
     )
     with TestClient(create_app(store, api_key=KEY)) as client:

@@ -19,17 +19,34 @@ needs_shared = pytest.mark.skipif(
 )
 
 
-def test_gemeenten_with_bom_semicolons_quotes_and_extra_columns(store: GraphStore, tmp_path: Path) -> None:
+def test_gemeenten_with_bom_semicolons_and_quotes(store: GraphStore, tmp_path: Path) -> None:
     path = tmp_path / "gm.csv"
     path.write_text(
-        'fid;gm_code;gm_naam;jaar;extra\n1;GM0392;"Haarlem";2025;x\n2;"GM0363";Amsterdam;2025;y\n',
+        'fid;gm_code;gm_naam;jaar\n1;GM0392;"Haarlem";2025\n2;"GM0363";Amsterdam;2025\n',
         encoding="utf-8-sig",
     )
     report = run_import(store, [path])
     assert report.files[0].format == "CBS gemeenten"
     assert report.files[0].created == 2
+    assert report.files[0].version == "2025-01-01" and report.files[0].scopes == ["cbs:gemeenten"]
     node = store.node(NodeKey("Gemeente", "GM0392"))
     assert node is not None and node.props["naam"] == "Haarlem" and node.props["source_date"] == "2025"
+
+
+def test_a_table_with_columns_of_another_kind_is_not_taken_for_gemeenten(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """gm_code and gm_naam are the columns of CBS's gemeenten, but a table that also has
+    columns of its own (here a GGD per gemeente) is another table: refused, saying why."""
+    path = tmp_path / "afgeleid-gemeente-ggd-2025.csv"
+    path.write_text("gm_code,gm_naam,gg_code,gg_naam\nGM0392,Haarlem,GG3109,GGD Kennemerland\n")
+    with pytest.raises(ImportFailed) as err:
+        run_import(store, [path])
+    [problem] = err.value.report.problems
+    assert problem.fatal and "fits no format" in problem.reason
+    assert "closest: CBS gemeenten, unknown column(s) gg_code, gg_naam" in problem.reason
+    assert "CBS gemeenten per provincie" in problem.reason  # the formats it was tried against
+    assert store.nodes("Gemeente") == []
 
 
 def test_missing_required_column_is_named(store: GraphStore, tmp_path: Path) -> None:
@@ -39,9 +56,11 @@ def test_missing_required_column_is_named(store: GraphStore, tmp_path: Path) -> 
     path2.write_text("Bestaan tot;Oude;Nieuwe_code\n1-1-2019;GM0393;GM0394\n")
     with pytest.raises(ImportFailed) as err:
         run_import(store, [path, path2])
-    second, first = err.value.report.problems  # reference tables are parsed first
-    assert first.line == 1 and first.field == "province" and "required column" in first.reason
-    assert second.line == 1 and second.field == "nieuwe" and "required column" in second.reason
+    second, first = err.value.report.problems  # files no format reads, in the order of their names
+    assert first.file.endswith("prov.csv") and first.line is None
+    assert "closest: CBS gemeenten per provincie, missing column(s) province" in first.reason
+    assert second.file.endswith("herindeling.csv")
+    assert "closest: CBS gemeentelijke herindelingen, missing column(s) nieuwe" in second.reason
 
 
 def test_herindeling_history_in_windows_1252(store: GraphStore, tmp_path: Path) -> None:

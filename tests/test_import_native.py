@@ -90,8 +90,9 @@ def test_unknown_format_and_missing_file(store: GraphStore, tmp_path: Path) -> N
     other.write_text("a,b\n1,2\n")
     with pytest.raises(ImportFailed) as err:
         run_import(store, [other, tmp_path / "nope.jsonl"])
-    reasons = [p.reason for p in err.value.report.problems]
-    assert reasons[0].startswith("format not recognised") and reasons[1] == "no such file"
+    reasons = {Path(p.file).name: p.reason for p in err.value.report.problems}
+    assert reasons["other.csv"].startswith("fits no format this version reads (its columns: a, b)")
+    assert reasons["nope.jsonl"] == "no such file"
 
 
 def test_header_must_name_a_source(store: GraphStore, tmp_path: Path) -> None:

@@ -39,13 +39,19 @@ def test_postcodes_resolve_names_skip_aggregates_and_list_the_rest(store: GraphS
     f = next(f for f in report.files if f.format == "CBS postcodes (PC4)")
     assert f.rows_read == 6 and f.created >= 4 and f.skipped == 2
     unresolved = {p.value: p.reason for p in f.problems if p.field == "gemeente"}
-    assert set(unresolved) == {"Bergen", "Weesp"}  # ambiguous and merged-away: listed, not guessed
+    assert set(unresolved) == {"Bergen"}  # ambiguous: listed, not guessed
+    # merged away: resolved through the herindelingen the project ships, which every import has
+    [weesp] = store.edges(rel="LIGT_IN", src=NodeKey("PC4", "1381"))
+    assert (
+        weesp.dst == NodeKey("Gemeente", "GM0363")
+        and weesp.props["regel"] == "gemeente by former name, via herindeling"
+    )
     assert all(not p.fatal for p in f.problems)
     [beek] = store.edges(rel="LIGT_IN", src=NodeKey("PC4", "6191"))
     assert beek.dst == NodeKey("Gemeente", "GM0888") and "suffix" in beek.props["regel"]
     assert store.node(NodeKey("PC4", "2011")).props["inwoners"] == 13985  # type: ignore[union-attr]
-    assert store.node(NodeKey("PC4", "1381")) is not None  # the area is kept, without gemeente
-    assert store.edges(src=NodeKey("PC4", "1381")) == []
+    assert store.node(NodeKey("PC4", "1861")) is not None  # the area is kept, without gemeente
+    assert store.edges(src=NodeKey("PC4", "1861")) == []
 
 
 def test_coordinates_with_decimal_commas_and_a_total_row(store: GraphStore, tmp_path: Path) -> None:
@@ -105,7 +111,8 @@ def test_real_postcodes_and_swv_regions(store: GraphStore) -> None:
     in_swv = store.edges(rel="IN_WERKGEBIED")
     assert len({e.src for e in in_swv}) == 4046 - 3  # 3 Europoort PC4s have no SWV
     unresolved = {p.value for f in report.files for p in f.problems if p.field == "gemeente"}
-    assert "Weesp" in unresolved and "Haarlem" not in unresolved  # listed, never dropped silently
+    # listed, never dropped silently: Haaren was split (2021), so its name says no one gemeente
+    assert "Haaren" in unresolved and "Haarlem" not in unresolved and "Weesp" not in unresolved
     haarlem = store.edges(rel="LIGT_IN", dst=NodeKey("Gemeente", "GM0392"))
     assert {e.src.id for e in haarlem if e.src.kind == "PC4"} >= {"2011", "2012", "2031"}
     assert not run_import(store, files).changed

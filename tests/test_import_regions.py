@@ -83,7 +83,7 @@ def test_swv_per_gemeente_2013(store: GraphStore, tmp_path: Path) -> None:
         "PO,PO2710,Haarlemmermeer,m.u.v. postcodes 2064 en 2065\n"
         "PO,PO2704,Haarlemmermeer,het deel bij Spaarndam\n"
         "VO,PO2704,Haarlem,\n"
-        "PO,PO2704,Amsterdam,\n"
+        "PO,PO2704,Atlantis,\n"
     )
     report = run_import(store, [path, *base(tmp_path)], skip_invalid=True)
     problems = {p.line: p for p in report.problems}

@@ -134,7 +134,7 @@ def test_good_file_makes_the_team_its_areas_contact_and_providers(
 
 def test_gemeente_by_name_and_old_code(store: GraphStore, tmp_path: Path) -> None:
     merges = tmp_path / "herindelingen.csv"
-    merges.write_text("Bestaan tot;Eindjaar;Oude;Nieuwe\n1-1-2019;2019;GM0393;GM0392\n")
+    merges.write_text("Bestaan tot;Eindjaar;Oude;Nieuwe\n1-1-2019;2019;GM0393;GM0394\n")
     path = _csv(
         tmp_path / "teams.csv",
         _team(gemeente="haarlem"),
@@ -142,10 +142,10 @@ def test_gemeente_by_name_and_old_code(store: GraphStore, tmp_path: Path) -> Non
     )
     report = run_import(store, [path, merges, *_reference(tmp_path)])
     [note] = [p for p in _file(report, "teams.csv").problems if p.field == "gemeente"]
-    assert not note.fatal and note.line == 3 and "GM0393 merged into GM0392" in note.reason
-    for team in ("wt-noord", "wt-oud"):
+    assert not note.fatal and note.line == 3 and "GM0393 merged into GM0394" in note.reason
+    for team, gemeente in (("wt-noord", "GM0392"), ("wt-oud", "GM0394")):
         [edge] = store.edges(rel="WERKT_VOOR", src=NodeKey("Wijkteam", team))
-        assert edge.dst == NodeKey("Gemeente", "GM0392")
+        assert edge.dst == NodeKey("Gemeente", gemeente)
     assert store.edges(rel="HEEFT_CONTACT", src=NodeKey("Wijkteam", "wt-oud")) == []  # contact is optional
 
 
@@ -174,7 +174,7 @@ def test_bad_areas(store: GraphStore, tmp_path: Path, fmt: str) -> None:
     problems = {p.value: p.reason for p in _refused(store, [path, *_reference(tmp_path)])}
     assert "runs backwards: write 2011-2015" in problems["2015-2011"]
     assert "more than 100" in problems["1000-2000"]
-    assert "WK followed by 6 digits" in problems["WK12"]
+    assert "WK, the 4 digits of the gemeente and 2 of the wijk" in problems["WK12"]
     assert "not an area" in problems["Centrum"]
     assert "from 1000 to 9999" in problems["0123"]
     assert "2011-2013" not in problems

@@ -86,15 +86,31 @@ def test_school_page_lists_the_needs_and_ignores_a_query(
 
 
 def test_swv_page_shows_overlaps_and_escapes_names(client: TestClient) -> None:
-    html = client.get("/swv/po2704").text
-    for expected in ("Haarlem", "Haarlemmermeer", "Jeugdregio JZ11", "Jeugdregio JZ15", "VO2705"):
+    html = client.get("/swv/PO2704").text
+    for expected in (
+        "Haarlem (GM0392)",
+        "Haarlemmermeer (GM0394)",
+        "Jeugdregio Zuid Kennemerland (JZ11)",
+        "(JZ15)",
+        "Samenwerkingsverband VO 27-05",
+    ):
         assert expected in html
+    assert not re.search(r">\s*(JZ11|VO2705|GM0392)\s*<", html)  # never a bare code
     assert 'data-url="/api/v1/network/swv/PO2704?format=json"' in html
-    assert "jeugdregio's (JZ11, JZ15)" in html
+    assert "jeugdregio's (Jeugdregio Zuid Kennemerland (JZ11), Jeugdregio" in html
     listing = client.get("/swv").text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; (PO9999)" in listing and "<script>alert" not in listing
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; (PO 99-99)" in listing and "<script>alert" not in listing
     r = client.get("/swv/XX0000")
     assert r.status_code == 404 and "XX0000" in r.text and r.headers["content-type"].startswith("text/html")
+
+
+def test_an_swv_is_found_by_its_code_in_any_spelling(client: TestClient) -> None:
+    for spelling in ("po2704", "PO 27-04", "po27.04"):
+        r = client.get(f"/swv/{spelling}", follow_redirects=False)
+        assert r.status_code == 307 and r.headers["location"] == "/swv/PO2704", spelling
+    both = client.get("/swv/27-04")  # a region has a PO and a VO samenwerkingsverband
+    assert both.status_code == 200
+    assert 'href="/swv/PO2704"' in both.text and 'href="/swv/VO2704"' in both.text
 
 
 def test_beleid_page_has_table_map_and_network(client: TestClient) -> None:

@@ -491,7 +491,7 @@ def test_mismatch_sections_sort_and_refuse_unknown_keys(demo: GraphStore) -> Non
         r = client.get("/api/v1/mismatch/split_gemeenten", params={"sort": "gemeente"})
         names = [row["gemeente"] for row in r.json()["items"]]
         assert names == sorted(names)
-        bad = client.get("/api/v1/mismatch/swvs", params={"sort": "naam"})
+        bad = client.get("/api/v1/mismatch/swvs", params={"sort": "nope"})
         assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
         assert "buiten_swv_max" in bad.json()["detail"]  # says which keys there are
         assert client.get("/api/v1/mismatch/nothing").status_code == 404

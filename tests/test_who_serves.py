@@ -52,7 +52,9 @@ def test_grensverkeer_home_in_another_gemeente_swv_and_jeugdregio(demo: GraphSto
     assert got["swv"] == "PO2704"  # the school's SWV: the pupil is at a regular school
     assert got["gemeente_jeugdhulp"] == "GM0453" and got["jeugdregio"] == "JZ10"
     text = " ".join(answer.warnings)
-    assert "GM0392" in text and "GM0453" in text and "PO2711" in text and "JZ10" in text
+    # every party named, with its code beside it
+    assert "de school ligt in Haarlem (GM0392), het kind woont in Velsen (GM0453)" in text
+    assert "PO 27-11" in text and "PO2711" not in text and "(JZ10)" in text
     assert {p.opdrachtgever for p in answer.providers} == {"JZ10"}  # Haarlem's contracts do not apply
 
 
@@ -119,6 +121,8 @@ def test_real_pairs_from_duo_against_the_source_tables(store: GraphStore) -> Non
         code_of = {r["gm_naam"]: r["gm_code"] for r in csv.DictReader(fh)}
     with open(SHARED_DATA / "cbs-postcodes-2021.csv", encoding="utf-8-sig", newline="") as fh:
         cbs_names = {r["postcode"]: r["gemeente"] for r in csv.DictReader(fh)}
+    with open(SHARED_DATA / "pc4-gemeente-2024.csv", newline="") as fh:
+        cbs_names.update({r["pc4"]: r["gm_code"] for r in csv.DictReader(fh)})
     rows = []
     for name in sorted(
         glob.glob(str(SHARED_DATA / "duo-leerlingen-po-postcode-2024-kennemerland" / "*.csv"))
@@ -142,7 +146,7 @@ def test_real_pairs_from_duo_against_the_source_tables(store: GraphStore) -> Non
         got = roles(answer)
         assert got["swv"] == swv_of[r["POSTCODE_VESTIGING"][:4]], (school, r["POSTCODE_LEERLING"])
         if not cbs_names.get(r["POSTCODE_LEERLING"]):
-            # CBS names no gemeente for this PC4: the answer must say so, not guess
+            # no table names a gemeente for this PC4: the answer must say so, not guess
             assert got["gemeente_jeugdhulp"] is None
             assert any("noemt geen bron een gemeente" in w for w in answer.warnings)
             missing += 1

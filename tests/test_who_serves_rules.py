@@ -66,7 +66,7 @@ def test_sbo_is_regular_education_its_swv_is_that_of_its_address(store: GraphSto
     build(store, n, e)
     special = who_serves(store, "02BB00", "2002", "45", DAY)
     assert roles(special)["swv"] == "PO0002" and not special.enrolled_regular  # SO: the home's SWV
-    assert any("VSO" in w and "VO0002" in w for w in special.warnings)  # and the VO one is named
+    assert any("VSO" in w and "VO 00-02" in w for w in special.warnings)  # and the VO one is named
 
 
 def test_swv_from_the_gemeente_list_where_the_pc4_table_is_silent(store: GraphStore) -> None:

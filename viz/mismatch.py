@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from graph.dated import as_of
 from graph.queries.mismatch import Report, SwvRow, current_report, gemeenten_per_pc4
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder
@@ -19,6 +20,7 @@ from viz.styles import node_label
 
 
 def mismatch_network(store: GraphStore) -> Network:
+    store = as_of(store)
     report = current_report(store)
     shared, inwoners = _shared_pc4(store)
     swvs = records(store, "Swv", (r.swv for r in report.swvs))

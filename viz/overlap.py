@@ -9,6 +9,7 @@ overlap endpoint cannot disagree.
 from __future__ import annotations
 
 from graph import ids
+from graph.dated import as_of
 from graph.queries.overlap import Overlap, Region, RegionError, overlap, region, region_key
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder
@@ -19,6 +20,7 @@ from viz.styles import KIND_NAME, group_of, node_label
 def overlap_network(store: GraphStore, a: str, b: str) -> Network:
     """Draw regions ``a`` and ``b`` (codes as for the overlap endpoint: PO2704, GM0392, JZ11,
     PV27, wijkteam:<id>). Raises RegionError (404 unknown, 422 malformed)."""
+    store = as_of(store)
     result = overlap(store, a, b)  # validates both codes, with the overlap endpoint's messages
     try:
         ra, rb = region(store, region_key(a)), region(store, region_key(b))

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from graph.dated import as_of
 from graph.queries.cache import CACHE
 from graph.queries.mismatch import current_report, gemeenten_per_pc4
 from graph.records import NodeKey
@@ -415,6 +416,7 @@ def gemeenten_in(store: GraphStore, region: str) -> set[str]:
 
 def map_areas(store: GraphStore, signal: str, region: str | None = None) -> list[Area]:
     """Every gemeente with an outline (in ``region`` if given) with its value for the signal."""
+    store = as_of(store)
     if signal not in SIGNALS:
         raise UnknownSignal(signal)
     values = CACHE.get(store, f"map:{signal}", SIGNALS[signal].compute)  # until the data changes

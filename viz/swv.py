@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from graph import ids
+from graph.dated import as_of, day_of
 from graph.queries.domain import SECTOR, valid_on
 from graph.queries.overlap import RegionError
 from graph.records import NodeKey, NodeRecord
@@ -31,6 +32,7 @@ def swv_network(
     """Draw the SWV ``swv_id`` (``PO2704`` or ``PO 27-04``) with its partners; contracts count
     when valid on ``on`` (default today); ``caps`` overrides :data:`CAPS`. Raises RegionError
     (404 unknown, 422 malformed)."""
+    store = as_of(store, on)
     limits = {**CAPS, **(caps or {})}
     try:
         code = ids.swv_code(swv_id)
@@ -40,7 +42,7 @@ def swv_network(
     swv = store.node(key)
     if swv is None:
         raise RegionError(f"no samenwerkingsverband {code} is known", 404)
-    day = on or date.today()
+    day = day_of(store, on)
     me = str(key)
     b = NetworkBuilder(f"Samenwerkingsverband {name(swv) or code} en zijn partners")
     b.node(me, node_label("Swv", code, name(swv)), "swv", _swv_title(swv))

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import StoreDep
+from api.deps import DatedDep
 from api.problems import Problem, problem_response
 from viz.svgmap import DEFAULT_SIGNAL, SIGNALS, gemeenten_in, gemeenten_svg
 
@@ -41,7 +41,7 @@ SVG_HEADERS = {
 )
 def get_gemeenten_svg(
     request: Request,
-    store: StoreDep,
+    store: DatedDep,
     signal: Annotated[
         SignalName,
         Query(

@@ -14,11 +14,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import DatedDep
 from api.params import Page, Size, page_of
 from api.problems import Problem
+from graph.dated import DatedStore
 from graph.queries.mismatch import GemeenteFlow, Report, SplitGemeente, SwvRow, current_report
-from graph.store import GraphStore
 
 router = APIRouter(tags=["mismatch"])
 
@@ -33,8 +33,16 @@ class SwvRowOut(BaseModel):
     zorgaanbieders: int = Field(description="contracted by its gemeenten or jeugdregio's", examples=[3])
     leerlingen_min: int = Field(examples=[14000])
     leerlingen_max: int = Field(description="DUO masks counts under 5: a range", examples=[14200])
-    buiten_swv_min: int = Field(description="pupils living outside the SWV's region", examples=[900])
+    buiten_swv_min: int = Field(
+        description="pupils living outside the SWV's region, abroad included", examples=[900]
+    )
     buiten_swv_max: int = Field(examples=[1010])
+    buitenland_min: int = Field(description="pupils living abroad (DUO: Duitsland, België …)", examples=[0])
+    buitenland_max: int = Field(examples=[4])
+    onbekend_min: int = Field(description="pupils whose postcode DUO does not know: apart", examples=[12])
+    onbekend_max: int = Field(examples=[30])
+    naam: str = Field(description="its name with its code", examples=["Samenwerkingsverband PO 27-04"])
+    jeugdregios_naam: list[str] = Field(examples=[["Jeugdregio Zuid Kennemerland (JZ11)"]])
 
 
 class SplitGemeenteOut(BaseModel):
@@ -43,14 +51,26 @@ class SplitGemeenteOut(BaseModel):
     swvs: dict[str, int] = Field(
         description="SWV → number of the gemeente's PC4 areas in it", examples=[{"PO2801": 40, "PO2802": 12}]
     )
+    naam: str = Field(examples=["Rotterdam (GM0599)"])
 
 
 class GemeenteFlowOut(BaseModel):
     gemeente: str = Field(examples=["GM0392"])
     leerlingen_min: int = Field(examples=[15000])
     leerlingen_max: int = Field(examples=[15100])
-    buiten_min: int = Field(description="pupils of its schools living in another gemeente", examples=[2100])
+    buiten_min: int = Field(
+        description="pupils of its schools living in another gemeente (DUO's own) or abroad", examples=[2100]
+    )
     buiten_max: int = Field(examples=[2250])
+    buitenland_min: int = Field(examples=[0])
+    buitenland_max: int = Field(examples=[4])
+    onbekend_min: int = Field(description="pupils whose postcode DUO does not know", examples=[5])
+    onbekend_max: int = Field(examples=[20])
+    scholen: int = Field(description="schools with pupil counts", examples=[52])
+    scholen_aangescherpt: int = Field(
+        description="schools whose total (DUO vestigingen) tightened the ranges", examples=[50]
+    )
+    naam: str = Field(examples=["Haarlem (GM0392)"])
 
 
 class ReportOut(BaseModel):
@@ -58,6 +78,7 @@ class ReportOut(BaseModel):
     swvs_in_several_jeugdregios: list[str] = Field(examples=[["PO2704"]])
     split_gemeenten: list[SplitGemeenteOut]
     pupil_flows_per_gemeente: list[GemeenteFlowOut]
+    methode_leerlingen: str = Field(description="how the pupil ranges are made")
 
 
 class SwvRowPage(BaseModel):
@@ -88,8 +109,8 @@ class GemeenteFlowPage(BaseModel):
     total: int = Field(examples=[13])
 
 
-def _report(store: GraphStore) -> Report:
-    return current_report(store)
+def _report(store: DatedStore) -> Report:
+    return current_report(store, store.day)
 
 
 def _sort_param(fields: list[str], example: str) -> Any:
@@ -128,7 +149,7 @@ INVALID = {422: {"model": Problem, "description": "page, size or sort out of ran
     response_model=ReportOut,
     summary="Where the maps of education and youth care do not line up",
 )
-def get_mismatch(store: StoreDep) -> Any:
+def get_mismatch(store: DatedDep) -> Any:
     """SWVs spanning several jeugdregio's, gemeenten split over SWVs of one sector, partner
     counts per SWV (gemeenten, jeugdregio's, besturen, scholen, wijkteams, zorgaanbieders) and
     pupil flows: per SWV and per gemeente how many pupils live outside it (a range, because
@@ -144,7 +165,7 @@ def get_mismatch(store: StoreDep) -> Any:
     responses=INVALID,
 )
 def get_mismatch_swvs(
-    store: StoreDep,
+    store: DatedDep,
     page: Page = 1,
     size: Size = 50,
     sort: Annotated[str | None, _sort_param(SWV_FIELDS, "-buiten_swv_max")] = None,
@@ -160,7 +181,7 @@ def get_mismatch_swvs(
     responses=INVALID,
 )
 def get_mismatch_swvs_in_several_jeugdregios(
-    store: StoreDep,
+    store: DatedDep,
     page: Page = 1,
     size: Size = 50,
     sort: Annotated[str | None, _sort_param(["swv"], "swv")] = None,
@@ -176,7 +197,7 @@ def get_mismatch_swvs_in_several_jeugdregios(
     responses=INVALID,
 )
 def get_mismatch_split_gemeenten(
-    store: StoreDep,
+    store: DatedDep,
     page: Page = 1,
     size: Size = 50,
     sort: Annotated[str | None, _sort_param(SPLIT_FIELDS, "-swvs")] = None,
@@ -192,7 +213,7 @@ def get_mismatch_split_gemeenten(
     responses=INVALID,
 )
 def get_mismatch_pupil_flows(
-    store: StoreDep,
+    store: DatedDep,
     page: Page = 1,
     size: Size = 50,
     sort: Annotated[str | None, _sort_param(FLOW_FIELDS, "-buiten_max")] = None,

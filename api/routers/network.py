@@ -15,8 +15,8 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ConfigDict
 
-from api.deps import StoreDep
-from api.params import NO_STORE, Enrolled, Need, OnDate, Postcode, School, question_problem, region_problem
+from api.deps import DatedDep
+from api.params import NO_STORE, Enrolled, Need, Postcode, School, question_problem, region_problem
 from api.problems import Problem
 from api.routers.overlap import REGION_HELP
 from graph.queries.answer import QueryError
@@ -131,11 +131,10 @@ def _send(network: Network, fmt: str, response: Response, headers: dict[str, str
 def get_who_serves_network(
     request: Request,
     response: Response,
-    store: StoreDep,
+    store: DatedDep,
     school: School,
     postcode: Postcode,
     need: Need,
-    on: OnDate = None,
     enrolled: Enrolled = None,
     format: Format = "json",
 ) -> Any:
@@ -144,7 +143,7 @@ def get_who_serves_network(
     labelled with the role and its rule in the tooltip; contracted providers through their
     contract. The home postcode is shown as PC4 only. Sent with ``Cache-Control: no-store``."""
     try:
-        answer = who_serves(store, school, postcode, need, on, enrolled)
+        answer = who_serves(store, school, postcode, need, store.day, enrolled)
     except QueryError as exc:
         return question_problem(request, exc)
     return _send(who_serves_network(answer), format, response, NO_STORE)
@@ -159,7 +158,7 @@ def get_who_serves_network(
 def get_swv_network(
     request: Request,
     response: Response,
-    store: StoreDep,
+    store: DatedDep,
     swv_id: str,
     format: Format = "json",
 ) -> Any:
@@ -167,7 +166,7 @@ def get_swv_network(
     providers, its schoolbesturen and schools; large parts are capped with a grouped node
     ("+ 312 scholen") and a note."""
     try:
-        network = swv_network(store, swv_id)
+        network = swv_network(store, swv_id, on=store.day)
     except RegionError as exc:
         return region_problem(request, exc)
     return _send(network, format, response)
@@ -182,7 +181,7 @@ def get_swv_network(
 def get_overlap_network(
     request: Request,
     response: Response,
-    store: StoreDep,
+    store: DatedDep,
     a: Annotated[str, Query(description=REGION_HELP, examples=["PO2704"])],
     b: Annotated[str, Query(description=REGION_HELP, examples=["JZ11"])],
     format: Format = "json",
@@ -202,7 +201,7 @@ def get_overlap_network(
     summary="SWVs and jeugdregio's nationally, as a network picture",
     responses={200: RESPONSES[200]},
 )
-def get_mismatch_network(response: Response, store: StoreDep, format: Format = "json") -> Any:
+def get_mismatch_network(response: Response, store: DatedDep, format: Format = "json") -> Any:
     """Every SWV joined to the jeugdregio's it lies in, edge width by shared PC4; SWVs in more
     than one jeugdregio in their own colour."""
     return _send(mismatch_network(store), format, response)

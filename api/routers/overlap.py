@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import DatedDep
 from api.params import Page, Size, page_of, region_problem
 from api.problems import Problem
 from graph.queries.overlap import RegionError, overlap, overlapping
@@ -51,7 +51,7 @@ class OverlapPage(BaseModel):
 )
 def get_overlap(
     request: Request,
-    store: StoreDep,
+    store: DatedDep,
     a: Annotated[str, Query(description=REGION_HELP, examples=["PO2704"])],
     b: Annotated[str, Query(description=REGION_HELP, examples=["JZ11"])],
 ) -> Any:
@@ -71,7 +71,7 @@ def get_overlap(
 )
 def get_overlapping(
     request: Request,
-    store: StoreDep,
+    store: DatedDep,
     region: str,
     type: Annotated[
         str,

@@ -16,13 +16,16 @@ from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, HTTPException, Query, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
-from api.deps import StoreDep
+from api.deps import DatedDep
 from api.routers import map as map_router
+from graph.dated import DatedStore
 from graph.queries.mismatch import Report, current_report
+from graph.queries.names import human_code, label
 from graph.queries.overlap import RegionError, overlapping
+from graph.queries.search import search_swvs
 from graph.records import NodeKey
 from graph.store import GraphStore
 from viz import assets
@@ -91,9 +94,9 @@ def static(name: str) -> Response:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _report(store: GraphStore) -> Report:
+def _report(store: DatedStore) -> Report:
     """The national mismatch report, shared with GET /api/v1/mismatch until the data changes."""
-    return current_report(store)
+    return current_report(store, store.day)
 
 
 def _pct(x: float | None) -> str:
@@ -117,16 +120,10 @@ def _share(part_min: int, part_max: int, total_min: int, total_max: int) -> floa
 
 
 def _naam(store: GraphStore, key: str) -> str:
-    """A readable name for a node key ``Kind:id``."""
+    """What to call a node ``Kind:id``: its name with its code (graph.queries.names)."""
     kind, _, ident = key.partition(":")
-    node = store.node(NodeKey(kind, ident)) if ident else None
-    naam = str(node.props.get("naam") or "") if node else ""
-    if kind == "Regio" and not naam:
-        soort = str(node.props.get("soort") or "regio") if node else "regio"
-        return f"{soort.capitalize()} {ident}"
-    if kind == "Swv":
-        return f"{naam} ({ident})" if naam else ident
-    return naam or ident
+    node_key = NodeKey(kind, ident)
+    return label(store.node(node_key) if ident else None, node_key)
 
 
 def _swv_naam(store: GraphStore, code: str) -> str:
@@ -163,7 +160,7 @@ def index() -> HTMLResponse:
 
 
 @router.get("/school", include_in_schema=False, response_class=HTMLResponse)
-def school(store: StoreDep) -> HTMLResponse:
+def school(store: DatedDep) -> HTMLResponse:
     # Query parameters are ignored on purpose: the question goes to the API by fetch().
     return _page(
         "school.html", title="School", nav="school", network=True, behoeften=_behoeften(store), private=True
@@ -182,7 +179,7 @@ def school_without_javascript() -> HTMLResponse:
 
 
 @router.get("/swv", include_in_schema=False, response_class=HTMLResponse)
-def swv_list(store: StoreDep, sector: Annotated[str | None, Query()] = None) -> HTMLResponse:
+def swv_list(store: DatedDep, sector: Annotated[str | None, Query()] = None) -> HTMLResponse:
     sector = (sector or "").upper() if (sector or "").upper() in ("PO", "VO") else ""
     rows = {r.swv: r for r in _report(store).swvs}
     rijen = []
@@ -205,8 +202,15 @@ def swv_list(store: StoreDep, sector: Annotated[str | None, Query()] = None) -> 
 
 
 @router.get("/swv/{code}", include_in_schema=False, response_class=HTMLResponse)
-def swv_detail(store: StoreDep, code: str) -> HTMLResponse:
-    code = code.strip().upper().replace(" ", "").replace("-", "")
+def swv_detail(store: DatedDep, code: str) -> Response:
+    """One SWV, by its code in any spelling (``PO2704``, ``po 27-04``); a code without its
+    sector (``27-04``) leads to the SWV of that region, or lets the reader choose PO or VO."""
+    found = [n for n in search_swvs(store, code, size=10).items if n.score >= 3.0]
+    if len(found) == 1 and found[0].id != code:
+        return RedirectResponse(f"/swv/{found[0].id}", status_code=307)
+    if len(found) > 1:
+        keuze = [{"link": f"/swv/{h.id}", "naam": _swv_naam(store, h.id)} for h in found]
+        return _page("swv_keuze.html", title="Welk samenwerkingsverband?", nav="swv", code=code, keuze=keuze)
     node = store.node(NodeKey("Swv", code))
     if node is None:
         return _page(
@@ -241,6 +245,7 @@ def swv_detail(store: StoreDep, code: str) -> HTMLResponse:
         share = _share(row.buiten_swv_min, row.buiten_swv_max, row.leerlingen_min, row.leerlingen_max)
         partners = {
             **row.__dict__,
+            "jeugdregios": [_naam(store, f"Regio:{j}") for j in row.jeugdregios],
             "buiten": f"ca. {_pct(share)}",
             "buiten_detail": f"{_range(row.buiten_swv_min, row.buiten_swv_max)} van "
             f"{_range(row.leerlingen_min, row.leerlingen_max)} leerlingen",
@@ -250,7 +255,12 @@ def swv_detail(store: StoreDep, code: str) -> HTMLResponse:
         title=_swv_naam(store, code),
         nav="swv",
         network=True,
-        swv={"id": code, "naam": _swv_naam(store, code), "sector": node.props.get("sector") or code[:2]},
+        swv={
+            "id": code,
+            "code": human_code("Swv", code),
+            "naam": _swv_naam(store, code),
+            "sector": node.props.get("sector") or code[:2],
+        },
         partners=partners,
         overlap=overlap,
         netwerk_url=f"/api/v1/network/swv/{code}?format=json",
@@ -280,7 +290,7 @@ def _gebieden(store: GraphStore) -> list[tuple[str, str]]:
 
 @router.get("/beleid", include_in_schema=False, response_class=HTMLResponse)
 def beleid(
-    store: StoreDep,
+    store: DatedDep,
     signal: Annotated[str | None, Query()] = None,
     regio: Annotated[str | None, Query()] = None,
 ) -> HTMLResponse:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import DatedDep
 from api.params import NO_STORE, Need, Page, Postcode, Size
 from api.problems import Problem, problem_response
 from graph.queries.providers_near import providers_near
@@ -198,7 +198,7 @@ def _q(example: str, what: str) -> Any:
 )
 def get_schools(
     request: Request,
-    store: StoreDep,
+    store: DatedDep,
     q: Annotated[str, _q("Mariascool Haarlem", "a school's name or alias, plaats, postcode, kind or code")],
     page: Page = 1,
     size: Size = 20,
@@ -220,7 +220,7 @@ def get_schools(
 )
 def get_gemeenten(
     request: Request,
-    store: StoreDep,
+    store: DatedDep,
     q: Annotated[str, _q("Haarlemmerliede", "a gemeente's name or code (GM0392, 392), a woonplaats")],
     page: Page = 1,
     size: Size = 20,
@@ -241,7 +241,7 @@ def get_gemeenten(
 )
 def get_swvs(
     request: Request,
-    store: StoreDep,
+    store: DatedDep,
     q: Annotated[str, _q("PO 27-04", "an SWV code (PO2704, PO 27-04, 27-04), name, or a gemeente in it")],
     page: Page = 1,
     size: Size = 20,
@@ -266,7 +266,7 @@ def get_swvs(
 def get_providers(
     request: Request,
     response: Response,
-    store: StoreDep,
+    store: DatedDep,
     need: Need,
     postcode: Postcode,
     km: Annotated[
@@ -280,7 +280,7 @@ def get_providers(
     whether the home gemeente or its jeugdregio does for this need today; which provider
     applies to a pupil is who-serves' answer."""
     try:
-        found = providers_near(store, need, postcode, km, page, size)
+        found = providers_near(store, need, postcode, km, page, size, on=store.day)
     except SearchError as exc:
         return _problem(request, exc, NO_STORE)
     response.headers.update(NO_STORE)

@@ -11,8 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep, answer
-from api.params import NO_STORE, Enrolled, Need, OnDate, Postcode, School, model_response, question_problem
+from api.deps import DatedDep, answer
+from api.params import NO_STORE, Enrolled, Need, Postcode, School, model_response, question_problem
 from api.problems import Problem
 from graph.queries.answer import QueryError
 from graph.queries.who_serves import who_serves
@@ -70,18 +70,17 @@ class AnswerOut(BaseModel):
 )
 async def get_who_serves(
     request: Request,
-    store: StoreDep,
+    store: DatedDep,
     school: School,
     postcode: Postcode,
     need: Need,
-    on: OnDate = None,
     enrolled: Enrolled = None,
 ) -> Any:
     """Every role of the rules table (zorgplicht, swv, gemeente_jeugdhulp, toegang, jeugdregio,
     leerplicht, rmc, ggd) with its rule and the path that proves it; contracted providers for
     the need, nearest and shortest wait first; and warnings on grensverkeer and missing data."""
     try:
-        found = await answer(store, lambda: who_serves(store, school, postcode, need, on, enrolled))
+        found = await answer(store, lambda: who_serves(store, school, postcode, need, store.day, enrolled))
     except QueryError as exc:
         return question_problem(request, exc)
     return model_response(AnswerOut, found, NO_STORE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.queries.names import label
 from graph.records import EdgeRecord, NodeRecord
 
 
@@ -96,5 +97,6 @@ def step_of(record: NodeRecord | EdgeRecord) -> Step:
 
 
 def name_of(n: NodeRecord | None) -> str | None:
-    """What to call a node in an answer: its name, else its code."""
-    return None if n is None else str(n.props.get("naam") or n.id)
+    """What to call a node in an answer: its name with its code beside it, or its kind and
+    code in their human form when no name is known (:mod:`graph.queries.names`)."""
+    return None if n is None else label(n)

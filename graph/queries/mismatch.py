@@ -12,8 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from graph.dated import as_of, day_of
 from graph.queries.cache import CACHE
 from graph.queries.domain import valid_on
+from graph.queries.names import label
+from graph.queries.pupils import METHODE, Flow, SchoolPupils, school_pupils
+from graph.records import NodeKey
 from graph.store import GraphStore
 
 
@@ -28,8 +32,14 @@ class SwvRow:
     zorgaanbieders: int
     leerlingen_min: int = 0
     leerlingen_max: int = 0
-    buiten_swv_min: int = 0
+    buiten_swv_min: int = 0  # living outside the SWV's region, abroad included
     buiten_swv_max: int = 0
+    buitenland_min: int = 0
+    buitenland_max: int = 0
+    onbekend_min: int = 0  # postcode unknown to DUO: neither inside nor outside
+    onbekend_max: int = 0
+    naam: str = ""  # what to call it: its name with its code (graph.queries.names)
+    jeugdregios_naam: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -37,15 +47,23 @@ class SplitGemeente:
     gemeente: str
     sector: str
     swvs: dict[str, int]  # SWV -> number of the gemeente's PC4 areas in it
+    naam: str = ""
 
 
 @dataclass
 class GemeenteFlow:
     gemeente: str
-    leerlingen_min: int
-    leerlingen_max: int
-    buiten_min: int
-    buiten_max: int
+    leerlingen_min: int = 0
+    leerlingen_max: int = 0
+    buiten_min: int = 0  # living in another gemeente (by DUO's own gemeente) or abroad
+    buiten_max: int = 0
+    buitenland_min: int = 0
+    buitenland_max: int = 0
+    onbekend_min: int = 0
+    onbekend_max: int = 0
+    scholen: int = 0
+    scholen_aangescherpt: int = 0  # whose total (DUO vestigingen) tightened the ranges
+    naam: str = ""
 
 
 @dataclass
@@ -54,6 +72,8 @@ class Report:
     swvs_in_several_jeugdregios: list[str] = field(default_factory=list)
     split_gemeenten: list[SplitGemeente] = field(default_factory=list)
     pupil_flows_per_gemeente: list[GemeenteFlow] = field(default_factory=list)
+    #: how the pupil ranges are made (graph.queries.pupils)
+    methode_leerlingen: str = METHODE
 
 
 def gemeenten_per_pc4(store: GraphStore) -> dict[str, set[str]]:
@@ -66,106 +86,156 @@ def gemeenten_per_pc4(store: GraphStore) -> dict[str, set[str]]:
     return found
 
 
-def current_report(store: GraphStore) -> Report:
-    """Today's report, kept until the data changes or the day does (contracts run out)."""
-    today = date.today()
-    return CACHE.get(store, f"mismatch:{today.isoformat()}", lambda s: mismatch(s, today))
+def current_report(store: GraphStore, on: date | None = None) -> Report:
+    """The report on a day (default: the dated view's, :func:`graph.dated.as_of`, or today),
+    kept until the data changes."""
+    store = as_of(store, on)
+    day = day_of(store, on)
+    return CACHE.get(store, f"mismatch:{day.isoformat()}", lambda s: mismatch(s, day))
 
 
 def mismatch(store: GraphStore, on: date | None = None) -> Report:
     """The report on a day (default today): providers count when their contract is valid
     then, as in a who-serves answer."""
-    day = on or date.today()
-    pc4_gm: dict[str, set[str]] = defaultdict(set)
-    school_pc4: dict[str, str] = {}
-    school_gm: dict[str, str] = {}
+    store = as_of(store, on)
+    scan = _scan(store, day_of(store, on))
+    report = Report(swvs=_swv_rows(scan))
+    report.swvs_in_several_jeugdregios = [
+        r.swv for r in sorted(report.swvs, key=lambda r: -len(r.jeugdregios)) if len(r.jeugdregios) > 1
+    ]
+    report.split_gemeenten = _split_gemeenten(scan)
+    report.pupil_flows_per_gemeente = _gemeente_flows(scan)
+    return report
+
+
+@dataclass
+class _Scan:
+    """The whole-relation scans the report is made of: every fact read once."""
+
+    pc4_gm: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    school_pc4: dict[str, str] = field(default_factory=dict)
+    school_gm: dict[str, str] = field(default_factory=dict)
+    swv_pc4: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    pc4_swv: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    jeugdregio: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    boards_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    soort: dict[str, str] = field(default_factory=dict)
+    teams: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    buyers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # buyer -> providers
+    pupils: dict[str, SchoolPupils] = field(default_factory=dict)
+    names: dict[NodeKey, str] = field(default_factory=dict)
+
+    def sector_of(self, school: str) -> str:
+        return "VO" if self.soort.get(school) in ("VO", "VSO") else "PO"
+
+    def name(self, kind: str, ident: str) -> str:
+        key = NodeKey(kind, ident)
+        return self.names.get(key) or label(None, key)
+
+
+def _scan(store: GraphStore, day: date) -> _Scan:
+    scan = _Scan()
     for e in store.edges(rel="LIGT_IN"):
         if e.src.kind == "PC4" and e.dst.kind == "Gemeente":
-            pc4_gm[e.src.id].add(e.dst.id)
+            scan.pc4_gm[e.src.id].add(e.dst.id)
         elif e.src.kind == "School" and e.dst.kind == "PC4":
-            school_pc4.setdefault(e.src.id, e.dst.id)
+            scan.school_pc4.setdefault(e.src.id, e.dst.id)
         elif e.src.kind == "School" and e.dst.kind == "Gemeente":
-            school_gm.setdefault(e.src.id, e.dst.id)
-    swv_pc4: dict[str, set[str]] = defaultdict(set)
-    pc4_swv: dict[tuple[str, str], set[str]] = defaultdict(set)
+            scan.school_gm.setdefault(e.src.id, e.dst.id)
     for e in store.edges(rel="IN_WERKGEBIED"):
         if e.src.kind == "PC4":
-            swv_pc4[e.dst.id].add(e.src.id)
-            pc4_swv[(e.src.id, e.dst.id[:2])].add(e.dst.id)
-    jeugdregio: dict[str, set[str]] = defaultdict(set)
+            scan.swv_pc4[e.dst.id].add(e.src.id)
+            scan.pc4_swv[(e.src.id, e.dst.id[:2])].add(e.dst.id)
     for e in store.edges(rel="HOORT_BIJ"):
         if e.dst.id.startswith("JZ") and not e.props.get("deels"):
-            jeugdregio[e.src.id].add(e.dst.id)
-    boards_of: dict[str, set[str]] = defaultdict(set)
+            scan.jeugdregio[e.src.id].add(e.dst.id)
     for e in store.edges(rel="BESTUURT"):
-        boards_of[e.dst.id].add(e.src.id)
-    soort = {n.id: str(n.props.get("soort") or "") for n in store.nodes("School")}
-    teams: dict[str, set[str]] = defaultdict(set)
+        scan.boards_of[e.dst.id].add(e.src.id)
+    scan.soort = {n.id: str(n.props.get("soort") or "") for n in store.nodes("School")}
     for e in store.edges(rel="WERKT_VOOR"):
-        teams[e.dst.id].add(e.src.id)
-    buyers: dict[str, set[str]] = defaultdict(set)  # gemeente or regio -> providers
+        scan.teams[e.dst.id].add(e.src.id)
     valid = {c.id for c in store.nodes("Contract") if valid_on(c.props, day)}
     contract_buyer = {e.dst.id: e.src.id for e in store.edges(rel="OPDRACHTGEVER_VAN") if e.dst.id in valid}
     for e in store.edges(rel="GECONTRACTEERD"):
         if e.src.id in contract_buyer:
-            buyers[contract_buyer[e.src.id]].add(e.dst.id)
-    flows = [
-        (e.src.id, e.dst.id, int(e.props.get("aantal_min", 0)), int(e.props.get("aantal_max", 0)))
-        for e in store.edges(rel="LEERLINGEN_UIT")
-    ]
+            scan.buyers[contract_buyer[e.src.id]].add(e.dst.id)
+    scan.pupils = school_pupils(store)
+    for kind in ("Swv", "Gemeente", "Regio"):
+        scan.names.update({n.key: label(n) for n in store.nodes(kind)})
+    return scan
 
-    def sector_of(school: str) -> str:
-        return "VO" if soort.get(school) in ("VO", "VSO") else "PO"
 
-    report = Report()
-    school_swv = {s: pc4_swv.get((pc, sector_of(s)), set()) for s, pc in school_pc4.items()}
-    for swv, pcs in sorted(swv_pc4.items()):
-        gms = {g for p in pcs for g in pc4_gm.get(p, ())}
-        regions = sorted({r for g in gms for r in jeugdregio.get(g, ())})
+def _swv_rows(scan: _Scan) -> list[SwvRow]:
+    school_swv = {s: scan.pc4_swv.get((pc, scan.sector_of(s)), set()) for s, pc in scan.school_pc4.items()}
+    rows = []
+    for swv, pcs in sorted(scan.swv_pc4.items()):
+        gms = {g for p in pcs for g in scan.pc4_gm.get(p, ())}
+        regions = sorted({r for g in gms for r in scan.jeugdregio.get(g, ())})
         schools = {s for s, swvs in school_swv.items() if swv in swvs}
         row = SwvRow(
             swv,
             len(gms),
             regions,
-            len({b for s in schools for b in boards_of.get(s, ())}),
+            len({b for s in schools for b in scan.boards_of.get(s, ())}),
             len(schools),
-            len({t for g in gms for t in teams.get(g, ())}),
-            len({p for buyer in gms | set(regions) for p in buyers.get(buyer, ())}),
+            len({t for g in gms for t in scan.teams.get(g, ())}),
+            len({p for buyer in gms | set(regions) for p in scan.buyers.get(buyer, ())}),
+            naam=scan.name("Swv", swv),
+            jeugdregios_naam=[scan.name("Regio", r) for r in regions],
         )
-        for school, home, low, high in flows:
-            if swv in school_swv.get(school, ()):
-                row.leerlingen_min += low
-                row.leerlingen_max += high
-                if swv not in pc4_swv.get((home, swv[:2]), set()):
-                    row.buiten_swv_min += low
-                    row.buiten_swv_max += high
-        report.swvs.append(row)
-    report.swvs_in_several_jeugdregios = [
-        r.swv for r in sorted(report.swvs, key=lambda r: -len(r.jeugdregios)) if len(r.jeugdregios) > 1
-    ]
+        for school in sorted(schools & scan.pupils.keys()):
+            pupils = scan.pupils[school]
+            outside = _plus(pupils.cells(lambda f, pcs=pcs: f.pc4 not in pcs), pupils.buitenland)  # type: ignore[misc]
+            _add(row, "leerlingen", pupils.range(pupils.everything()))
+            _add(row, "buiten_swv", pupils.range(outside))
+            _add(row, "buitenland", pupils.range(pupils.buitenland))
+            _add(row, "onbekend", pupils.range(pupils.onbekend))
+        rows.append(row)
+    return rows
+
+
+def _split_gemeenten(scan: _Scan) -> list[SplitGemeente]:
     per_gm: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (pc, sector), swvs in pc4_swv.items():
-        for g in pc4_gm.get(pc, ()):
+    for (pc, sector), swvs in scan.pc4_swv.items():
+        for g in scan.pc4_gm.get(pc, ()):
             for s in swvs:
                 per_gm[(g, sector)][s] += 1
-    report.split_gemeenten = sorted(
+    return sorted(
         (
-            SplitGemeente(g, sector, dict(sorted(counts.items())))
+            SplitGemeente(g, sector, dict(sorted(counts.items())), scan.name("Gemeente", g))
             for (g, sector), counts in per_gm.items()
             if len(counts) > 1
         ),
         key=lambda x: (-len(x.swvs), x.gemeente, x.sector),
     )
-    gm_flow: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for school, home, low, high in flows:
-        gm = school_gm.get(school)
+
+
+def _gemeente_flows(scan: _Scan) -> list[GemeenteFlow]:
+    """Per gemeente of the schools: their pupils, those living in another gemeente (by DUO's
+    own gemeente of the pupil, else the PC4's) or abroad, and those DUO cannot place."""
+    flows: dict[str, GemeenteFlow] = {}
+    for school, pupils in sorted(scan.pupils.items()):
+        gm = scan.school_gm.get(school)
         if gm is None:
             continue
-        f = gm_flow[gm]
-        f[0] += low
-        f[1] += high
-        if gm not in pc4_gm.get(home, set()):
-            f[2] += low
-            f[3] += high
-    report.pupil_flows_per_gemeente = [GemeenteFlow(g, *v) for g, v in sorted(gm_flow.items())]
-    return report
+        row = flows.setdefault(gm, GemeenteFlow(gm, naam=scan.name("Gemeente", gm)))
+
+        def elsewhere(f: Flow, gm: str = gm) -> bool:
+            return f.gemeente != gm if f.gemeente else gm not in scan.pc4_gm.get(f.pc4, set())
+
+        _add(row, "leerlingen", pupils.range(pupils.everything()))
+        _add(row, "buiten", pupils.range(_plus(pupils.cells(elsewhere), pupils.buitenland)))
+        _add(row, "buitenland", pupils.range(pupils.buitenland))
+        _add(row, "onbekend", pupils.range(pupils.onbekend))
+        row.scholen += 1
+        row.scholen_aangescherpt += pupils.tightened()
+    return [flows[g] for g in sorted(flows)]
+
+
+def _plus(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    return a[0] + b[0], a[1] + b[1]
+
+
+def _add(row: SwvRow | GemeenteFlow, name: str, span: tuple[int, int]) -> None:
+    setattr(row, f"{name}_min", getattr(row, f"{name}_min") + span[0])
+    setattr(row, f"{name}_max", getattr(row, f"{name}_max") + span[1])

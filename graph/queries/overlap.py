@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graph import ids
+from graph.dated import as_of
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, Step, into, out
 from graph.records import NodeKey
 from graph.store import GraphStore
@@ -145,6 +146,7 @@ def _prop(near: Neighbourhood, key: NodeKey, name: str) -> object:
 
 def region(store: GraphStore, key: NodeKey) -> Region:
     """A region as a set of PC4 areas and a set of gemeenten (with inwoners per PC4)."""
+    store = as_of(store)
     return _fetch(store, key)[0]
 
 
@@ -153,6 +155,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def overlap(store: GraphStore, a_text: str, b_text: str) -> Overlap:
+    store = as_of(store)
     try:
         a, b = region(store, region_key(a_text)), region(store, region_key(b_text))
     except ids.IdentifierError as exc:
@@ -217,6 +220,7 @@ def overlapping(
     """Every region of type ``soort`` that shares PC4 areas or gemeenten with X, most shared
     PC4 areas first. ``cache`` keeps regions between calls (for an all-pairs run): one read
     of the store for X and one for each candidate not yet seen."""
+    store = as_of(store)
     try:
         x, near = _fetch(store, region_key(x_text), soort)
     except ids.IdentifierError as exc:
@@ -235,6 +239,7 @@ def overlapping(
 def overlaps_between(store: GraphStore, kind: str, soort: str) -> list[Overlap]:
     """Every overlapping pair of a region of ``kind`` (``Swv``, ``Gemeente``, ``Regio``,
     ``Provincie``) and one of type ``soort``: the national matrix, each region read once."""
+    store = as_of(store)
     cache: dict[NodeKey, Region] = {}
     pairs = []
     for node in store.nodes(kind):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph import ids
+from graph.dated import as_of, day_of
 from graph.queries.domain import POSTCODE_FORM, distance_km, naam_of, need_id, valid_on
 from graph.queries.search import Ref, paginate, text_of
 from graph.queries.words import SearchError
@@ -142,6 +143,7 @@ def providers_near(
     whether one of them is the home gemeente or its jeugdregio (valid on ``on``, default
     today). Whether a contract applies to a pupil is who-serves' question; this says only
     who bought what."""
+    store = as_of(store, on)
     if not (need or "").strip():
         raise SearchError("need", "need is required: an iJw category (45) or an education need (dyslexie)")
     if km is not None and km < 0:
@@ -162,7 +164,7 @@ def providers_near(
             f"no centroid is known for PC4 {home_pc4.id}: leave out km to list every provider",
             404,
         )
-    day = on or date.today()
+    day = day_of(store, on)
     needs = _narrower(store, need_key)
     offer_need: dict[str, str] = {}
     for n in sorted(needs):

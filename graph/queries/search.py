@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from graph import ids
+from graph.dated import as_of
 from graph.queries.cache import CACHE
 from graph.queries.domain import SECTOR, naam_of
 from graph.queries.words import SearchError, WordIndex, normalise, words_of_question
@@ -214,6 +215,7 @@ def _school_id_hits(index: _SchoolIndex, q: str) -> dict[int, float]:
 def search_schools(store: GraphStore, q: str, page: int = 1, size: int = 20) -> Page[SchoolHit]:
     """Schools by name (or an alias of other sources), place, gemeente, postcode, kind or
     code, best first."""
+    store = as_of(store)
     norm, typed = words_of_question(q)
     index = CACHE.get(store, "schools", _build_schools)
     ranking = index.words.rank(typed)
@@ -325,6 +327,7 @@ def search_gemeenten(store: GraphStore, q: str, page: int = 1, size: int = 20) -
     today, however well it matched: one opgeheven without a known successor (split, like
     Haaren in 2021) as itself, with ``opgeheven``; one known only by its code (found by that
     code, or as where a former gemeente went) without a name."""
+    store = as_of(store)
     norm, typed = words_of_question(q)
     index = CACHE.get(store, "gemeenten", _build_gemeenten)
     ranking = index.words.rank(typed)
@@ -412,6 +415,7 @@ def _swv_code_hits(nodes: list[NodeRecord], q: str) -> dict[int, float]:
 
 def search_swvs(store: GraphStore, q: str, page: int = 1, size: int = 20) -> Page[SwvHit]:
     """SWVs by code, name, or a gemeente in their region (open data has codes, not names)."""
+    store = as_of(store)
     _, typed = words_of_question(q)
     index = CACHE.get(store, "swvs", _build_swvs)
     ranking = index.words.rank(typed)

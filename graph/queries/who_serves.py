@@ -15,11 +15,13 @@ from datetime import date
 from typing import Any
 
 from graph import ids
+from graph.dated import as_of, day_of
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
 from graph.queries.answer import RULES, Answer, QueryError, Role, Step, name_of, step_of
 from graph.queries.cache import CACHE
 from graph.queries.contracted import contracted_providers
 from graph.queries.domain import POSTCODE_FORM, SECTOR, need_id
+from graph.queries.names import REGIO_WORD, label
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 
@@ -92,6 +94,10 @@ class _Graph:
                 found.append((region, bool(e.props.get("deels"))))
         return found
 
+    def named(self, key: NodeKey) -> str:
+        """What to call the node in a message: its name with its code (graph.queries.names)."""
+        return label(self.node(key), key)
+
     def contacts(self, key: NodeKey) -> list[dict[str, Any]]:
         found = []
         for e in self.out(key, "HEEFT_CONTACT"):
@@ -109,7 +115,8 @@ def who_serves(
     on: date | None = None,
     enrolled_regular: bool | None = None,
 ) -> Answer:
-    day = on or date.today()
+    store = as_of(store, on)
+    day = day_of(store, on)
     try:
         school_id = ids.school_id(school)
     except ids.IdentifierError as exc:
@@ -180,14 +187,14 @@ def who_serves(
         if len(swvs) > 1:
             warnings.append(
                 f"Postcode {swv_from.id} ligt in meer samenwerkingsverbanden: "  # type: ignore[union-attr]
-                + ", ".join(e.dst.id for e in swvs)
+                + ", ".join(g.named(e.dst) for e in swvs)
             )
         if soort == "SO/VSO" and not regular:
             vo = _swv_edges(g, home_pc4, [home_gm_edge.dst] if home_gm_edge else [], "VO")
             if vo:
                 warnings.append(
                     "Deze school heeft SO en VSO: voor een leerling in het VSO is het "
-                    f"samenwerkingsverband van het woonadres {vo[0].dst.id} (VO)."
+                    f"samenwerkingsverband van het woonadres: {g.named(vo[0].dst)}."
                 )
     else:
         roles.append(Role("swv", None, None, swv_rule))
@@ -209,8 +216,8 @@ def who_serves(
         jeugdregio = _home_roles(g, home, home_pc4, home_gm_edge, home_gm, roles, warnings)
         if school_gm and home_gm_edge.dst not in school_gm:
             warnings.append(
-                f"Grensverkeer: de school ligt in {school_gm[0].id}, "
-                f"het kind woont in {home_gm_edge.dst.id}. De woongemeente betaalt de jeugdhulp; "
+                f"Grensverkeer: de school ligt in {g.named(school_gm[0])}, "
+                f"het kind woont in {g.named(home_gm_edge.dst)}. De woongemeente betaalt de jeugdhulp; "
                 "contracten van de schoolgemeente gelden niet."
             )
     if regular and swvs and home_pc4 is not None:
@@ -219,16 +226,18 @@ def who_serves(
         }
         if home_swvs and swvs[0].dst.id not in home_swvs:
             warnings.append(
-                f"Grensverkeer: het SWV van de school ({swvs[0].dst.id}) is niet dat van het woonadres "
-                f"({', '.join(sorted(home_swvs))}). Ondersteuning loopt via het SWV van de school."
+                f"Grensverkeer: het samenwerkingsverband van de school ({g.named(swvs[0].dst)}) is niet dat "
+                f"van het woonadres ({', '.join(g.named(NodeKey('Swv', s)) for s in sorted(home_swvs))}). "
+                "Ondersteuning loopt via het samenwerkingsverband van de school."
             )
     if school_gm:
-        school_jr = {r.id for r, _ in g.regions(school_gm[0], "jeugdregio")}
-        home_jr = {r.id for r in jeugdregio}
+        school_jr = {r.key for r, _ in g.regions(school_gm[0], "jeugdregio")}
+        home_jr = {r.key for r in jeugdregio}
         if school_jr and home_jr and not school_jr & home_jr:
             warnings.append(
                 f"Grensverkeer: school en woonadres liggen in verschillende jeugdregio's "
-                f"({', '.join(sorted(school_jr))} en {', '.join(sorted(home_jr))}): "
+                f"({', '.join(g.named(k) for k in sorted(school_jr))} en "
+                f"{', '.join(g.named(k) for k in sorted(home_jr))}): "
                 "de ingekochte zorg van de jeugdregio van het woonadres geldt."
             )
 
@@ -255,12 +264,17 @@ def _home_gemeente(g: _Graph, home: str, warnings: list[str]) -> EdgeRecord | No
     if len(chosen) == 1:
         return chosen[0]
     edges = sorted(edges, key=lambda e: -_share(e))
-    shares = ", ".join(f"{e.dst.id} ({e.props.get('aandeel', '?')})" for e in edges)
+    shares = ", ".join(f"{g.named(e.dst)}: {_pct(e)}" for e in edges)
     warnings.append(
         f"Postcode {home[:4]} ligt in meer gemeenten: {shares}. Het antwoord gaat uit van "
-        f"{edges[0].dst.id}, de gemeente met het grootste deel; geef de volledige postcode (PC6)."
+        f"{g.named(edges[0].dst)}, de gemeente met het grootste deel; geef de volledige postcode (PC6)."
     )
     return edges[0]
+
+
+def _pct(e: EdgeRecord) -> str:
+    share = e.props.get("aandeel")
+    return f"{100 * share:.0f}% van de adressen" if isinstance(share, int | float) else "aandeel onbekend"
 
 
 def _share(e: EdgeRecord) -> float:
@@ -314,7 +328,8 @@ def _home_roles(
         if not found:
             roles.append(Role(soort_regio, None, None, RULES[soort_regio]))
             warnings.append(
-                f"Geen {soort_regio} bekend voor {name_of(home_gm)}: die gegevens ontbreken in de kaart."
+                f"Geen {REGIO_WORD.get(soort_regio, soort_regio)} bekend voor {g.named(home_gm_edge.dst)}: "
+                "die gegevens ontbreken in de kaart."
             )
             continue
         region, partly = found[0]
@@ -329,9 +344,9 @@ def _home_roles(
             )
         )
         if partly:
-            others = ", ".join(r.id for r, _ in found[1:])
+            others = ", ".join(label(r) for r, _ in found[1:])
             warnings.append(
-                f"{name_of(home_gm)} hoort maar voor een deel bij {soort_regio} {region.id}, via een "
+                f"{g.named(home_gm_edge.dst)} hoort maar voor een deel bij {label(region)}, via een "
                 f"gemeente die erin opging{f' (ook bij {others})' if others else ''}: vraag de "
                 "gemeente welke regio nu geldt."
             )
