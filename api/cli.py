@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply the valid rows and report the invalid ones, instead of refusing all",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check and count what would change (removed too), write nothing",
+    )
+
+    p = sub.add_parser("bronnen", help="the sources in the store and the versions of each that were imported")
+    _store_option(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("demo", help="load the demo region, then serve it")
     _store_option(p)
@@ -149,13 +158,28 @@ def demo_files() -> list[Path]:
 
 def cmd_import(store: GraphStore, args: argparse.Namespace) -> int:
     try:
-        report = run_import(store, args.paths, skip_invalid=args.skip_invalid)
+        report = run_import(store, args.paths, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
     except ImportFailed as exc:
         report = exc.report
         print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else report.text())
         print(f"sociale-kaart import: {exc}", file=sys.stderr)
         return EXIT_IMPORT_FAILED
     print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else report.text())
+    return 0
+
+
+def cmd_bronnen(store: GraphStore, args: argparse.Namespace) -> int:
+    """Which sources the store holds, and which versions of each: the history a newer version
+    was laid over."""
+    rows = [
+        {"scope": n.id, "naam": n.props.get("naam"), "versies": list(n.props.get("versies") or [])}  # type: ignore[call-overload]
+        for n in store.nodes("Bron")
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for r in rows:
+        print(f"{r['scope']:<45} {', '.join(r['versies']):<35} {r['naam']}")
     return 0
 
 
@@ -196,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
                 return cmd_import(store, args)
             if args.command == "stats":
                 return cmd_stats(store, args)
+            if args.command == "bronnen":
+                return cmd_bronnen(store, args)
             if args.command == "export":
                 return cmd_export(store, args)
             if args.command == "export-hsds":

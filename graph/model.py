@@ -76,6 +76,15 @@ class Entity(BaseModel):
         return cls(id=record.id, provenance=Provenance(**prov), **props)
 
 
+class Organisatie(Entity):
+    """What the ``organisaties`` format says of an organisation that open data names by code
+    only: its name, address and site (an SWV, a school board, a GGD or RMC region)."""
+
+    adres: str | None = None
+    website: str | None = None
+    fictief: bool | None = Field(default=None, description="true for made-up demo data; unset means not said")
+
+
 class Gemeente(Entity):
     KIND: ClassVar[str] = "Gemeente"
     id: GemeenteCode
@@ -110,8 +119,9 @@ REGIO_SOORTEN: dict[str, tuple[str, str]] = {
 }
 
 
-class Regio(Entity):
-    """A region made of gemeenten (HOORT_BIJ edges), valid for a period."""
+class Regio(Organisatie):
+    """A region made of gemeenten (HOORT_BIJ edges), valid for a period; for a GGD or RMC
+    region also the organisation that serves it (naam, adres, website)."""
 
     KIND: ClassVar[str] = "Regio"
     id: str
@@ -152,7 +162,7 @@ class Buurt(Entity):
     naam: str | None = None
 
 
-class Swv(Entity):
+class Swv(Organisatie):
     KIND: ClassVar[str] = "Swv"
     id: SwvCode
     naam: str | None = None
@@ -167,7 +177,7 @@ class Swv(Entity):
         return self
 
 
-class Schoolbestuur(Entity):
+class Schoolbestuur(Organisatie):
     KIND: ClassVar[str] = "Schoolbestuur"
     id: BevoegdGezag
     naam: str | None = None
@@ -298,9 +308,14 @@ class Contact(Entity):
     KIND: ClassVar[str] = "Contact"
     id: EigenId
     rol: str = Field(min_length=1, description="the function, e.g. 'toegang jeugdhulp'")
+    naam: str | None = Field(
+        default=None, description="the desk's own name, e.g. 'Leerplicht Zuid-Kennemerland'"
+    )
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     telefoon: str | None = Field(default=None, pattern=r"^[0-9 +()-]{6,20}$")
     website: str | None = None
+    adres: str | None = None
+    fictief: bool | None = Field(default=None, description="true for made-up demo data")
 
 
 class Bron(Entity):

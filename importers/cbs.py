@@ -16,6 +16,7 @@ from typing import Any
 
 from graph import ids
 from graph.model import Provenance
+from graph.queries.names import REGIO_MEERVOUD
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
 from importers.recognise import is_gemeente_code, table_fits
@@ -238,7 +239,9 @@ class Gebieden:
             source="CBS gebieden in Nederland (83287NED)", source_date=year, import_id=import_id
         )
         scope = {
-            soort: parsed.source(indeling_scope(soort), f"indeling in {soort}-regio's", year)
+            soort: parsed.source(
+                indeling_scope(soort), f"indeling in {REGIO_MEERVOUD.get(soort, soort)}", year
+            )
             for soort in GEBIEDEN_SOORTEN.values()
         }
         resolver = context.gemeenten() if context else None

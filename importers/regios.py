@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from graph import ids
 from graph.model import REGIO_SOORTEN, Provenance
+from graph.queries.names import REGIO_MEERVOUD
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
 from importers.recognise import is_gemeente_code, is_region_code, is_share, is_year, table_fits
@@ -93,7 +94,11 @@ class RegioNamen:
                 continue
             if not parsed.unique(line, "statcode", row["statcode"]):
                 continue
-            scope = parsed.source(f"cbs:regio-namen:{soort}", f"CBS namen van {soort}-regio's {year}", year)
+            scope = parsed.source(
+                f"cbs:regio-namen:{soort}",
+                f"CBS namen van de {REGIO_MEERVOUD.get(soort, soort)} {year}",
+                year,
+            )
             data = {"id": row["statcode"], "soort": soort, "naam": row["statnaam"]}
             parsed.add_entity(line, "Regio", data, prov, scope=scope)
         return parsed
@@ -139,7 +144,7 @@ class GemeenteRegio:
                 None, "", path.name, "no year in the file's name: say which year it is of (…-2025.csv)"
             )
             return parsed
-        parsed.source(indeling_scope(soort), f"indeling in {soort}-regio's", year)
+        parsed.source(indeling_scope(soort), f"indeling in {REGIO_MEERVOUD.get(soort, soort)}", year)
         prov = Provenance(
             source=f"CBS gebiedsindelingen {year}: gemeente per {soort} (afgeleid uit de kaartlagen)",
             source_date=year,
@@ -272,7 +277,9 @@ class RegioGrenzen:
                     parsed.problem(number, "arcs", code, f"the outline cannot be read: {exc}")
                     continue
                 scope = parsed.source(
-                    f"cbs:regio-grenzen:{soort}", f"CBS grenzen van {soort}-regio's {year}", year
+                    f"cbs:regio-grenzen:{soort}",
+                    f"CBS grenzen van de {REGIO_MEERVOUD.get(soort, soort)} {year}",
+                    year,
                 )
                 data_ = {"id": code, "soort": soort, "grens": json.dumps(outline, separators=(",", ":"))}
                 if props.get("statnaam"):

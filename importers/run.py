@@ -28,6 +28,7 @@ from importers import (
     koppeling,
     leerlingen,
     native,
+    organisaties,
     postcodes,
     regios,
     swv,
@@ -68,9 +69,11 @@ FORMATS: list[Any] = [
     zorg.Aanbod,
     zorg.Contracten,
     hsds,
-    # wijkteams and Twente
+    # wijkteams, organisations and Twente
     wijkteams.WijkteamsCsv,
     wijkteams.WijkteamsYaml,
+    organisaties.OrganisatiesCsv,
+    organisaties.OrganisatiesYaml,
     twente.TwenteWachttijden,
 ]
 

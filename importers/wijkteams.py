@@ -119,6 +119,12 @@ _ROLE_WORDS = (
     "sociaal",
     "welzijn",
     "balie",
+    "jgz",
+    "school",
+    "leerplicht",
+    "rmc",
+    "ggd",
+    "swv",
     "intake",
     "office",
     "helpdesk",
@@ -154,7 +160,7 @@ def looks_personal(email: str) -> bool:
     return len(parts) >= 2 and all(p.isalpha() for p in parts)
 
 
-def _mobile(phone: str) -> bool:
+def looks_mobile(phone: str) -> bool:
     digits = re.sub(r"\D", "", phone)
     return digits.startswith("06") or digits.startswith("316")
 
@@ -290,7 +296,7 @@ def _contact(
             "but prefer a role mailbox (we store organisations, not people)",
             fatal=False,
         )
-    if data.get("telefoon") and _mobile(data["telefoon"]):
+    if data.get("telefoon") and looks_mobile(data["telefoon"]):
         parsed.problem(
             line,
             f"{prefix}telefoon",

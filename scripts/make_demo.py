@@ -12,9 +12,11 @@ and which versions stated it: the demo keeps the history (Zeewolde's jeugdregio 
 
 Selection: the 13 gemeenten of the DUO Kennemerland files; their PC4 areas, schools and
 boards; the PC4 areas their pupils live in (and those areas' gemeenten, so that pupils from
-outside the region show as grensverkeer); the SWVs and regions of all of these; and the
-gemeenten that merged into them. The fictional wijkteams, providers and contracts are
-written by hand next to it (``*-fictief.*``) and are not touched by this script.
+outside the region show as grensverkeer); the SWVs and regions of all of these; the
+gemeenten that merged into them; and every other gemeente of today with its outline and
+regions, so that the map and the national pictures show the whole country. The fictional
+wijkteams, providers, contracts and organisations' contacts are written by hand next to it
+(``*-fictief.*``) and are not touched by this script.
 """
 
 from __future__ import annotations
@@ -56,7 +58,14 @@ def select(store: EmbeddedStore) -> set[NodeKey]:
     around = {g for p in homes for g in out[("LIGT_IN", p)] if g.kind == "Gemeente"}
     places = {p for s in schools for p in out[("LIGT_IN", s)] if p.kind == "PC4"}
     all_pc4 = pc4 | homes | places
-    all_gm = gemeenten | around
+    # every gemeente of today, with its outline and regions: the map shows the whole country,
+    # the demo region's facts coloured and the rest as 'no data'
+    today = {
+        NodeKey("Gemeente", n.id)
+        for n in store.nodes("Gemeente")
+        if n.props.get("naam") and not n.props.get("opgeheven")
+    }
+    all_gm = gemeenten | around | today
     swv = {s for p in all_pc4 for s in out[("IN_WERKGEBIED", p)]} | {
         s for g in all_gm for s in out[("IN_WERKGEBIED", g)]
     }

@@ -527,6 +527,42 @@ def test_overlapping_network_drawings_leave_only_the_latest(driver: Any, app_url
     watch.check()
 
 
+def test_an_swv_network_shows_boards_as_groups_opened_by_a_click(
+    driver: Any, app_url: str, watch: Watch
+) -> None:
+    """Drawn at its default size, an SWV's network shows each board with its schools as one
+    node; a click on the group opens it, in the real browser (vis-network's clusters)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    driver.get(app_url + "/swv/PO2704")
+    total = network_nodes(driver, "netwerk-swv")
+    net = "window.sk.networks['netwerk-swv']"
+    groups = driver.execute_script(
+        f"return Object.keys({net}.body.nodes).filter(id => {net}.body.nodes[id].isCluster === true)"
+    )
+    assert groups and int(
+        driver.execute_script("return document.getElementById('netwerk-swv').dataset.groepen")
+    ) == len(groups)
+    visible = driver.execute_script(f"return {net}.body.nodeIndices.length")
+    assert visible < total  # the schools are folded into their boards
+    group = groups[0]
+    where = driver.execute_script(
+        f"const p = {net}.getPositions(['{group}'])['{group}']; return {net}.canvasToDOM(p);"
+    )
+    canvas = driver.find_element("css selector", "#netwerk-swv canvas")
+    size = canvas.size
+    ActionChains(driver).move_to_element_with_offset(
+        canvas, int(where["x"] - size["width"] / 2), int(where["y"] - size["height"] / 2)
+    ).click().perform()
+    wait_for(
+        # an opened group is gone (asking vis-network whether it is a group would log an error)
+        lambda: driver.execute_script(f"return !('{group}' in {net}.body.nodes)"),
+        what="the group to open",
+    )
+    assert driver.execute_script(f"return {net}.body.nodeIndices.length") > visible
+    watch.check()
+
+
 def test_a_network_is_one_labelled_tab_stop_moved_with_the_arrow_keys(
     driver: Any, app_url: str, watch: Watch
 ) -> None:

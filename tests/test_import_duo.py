@@ -104,17 +104,30 @@ def test_pupil_flows_keep_masked_counts_as_ranges(store: GraphStore, tmp_path: P
         + '"20241001";"09QN";"00";"De Schelp";"So";"2011";"Haarlem";"<5";"0";"3"\n'
         + '"20241001";"09QN";"00";"De Schelp";"Vso";"2011";"Haarlem";"0";"<5";"0"\n'
         + '"20241001";"09QN";"00";"De Schelp";"So";"40";"Onbekend";"<5";"0";"0"\n'
-        + '"20241001";"09QN";"00";"De Schelp";"So";"2012";"Haarlem";"0";"0";"7"\n',
+        + '"20241001";"09QN";"00";"De Schelp";"So";"2012";"Haarlem";"0";"0";"7"\n'
+        + '"20241001";"09QN";"00";"De Schelp";"So";"10";"Duitsland";"0";"6";"<5"\n',
         encoding="utf-8-sig",
     )
-    report = run_import(store, [path])
+    gemeenten = tmp_path / "gemeenten.csv"
+    gemeenten.write_text("gm_code,gm_naam,jaar\nGM0392,Haarlem,2025\n")
+    report = run_import(store, [path, gemeenten])
     [flow] = store.edges(rel="LEERLINGEN_UIT", dst=NodeKey("PC4", "2011"))
     assert (flow.props["aantal_min"], flow.props["aantal_max"]) == (5, 11)  # 1-4 + 3 + 1-4
+    assert (flow.props["bekend"], flow.props["gemaskeerd"]) == (3, 2)  # kept to be tightened later
+    assert flow.props["per_gemeente"] == ["GM0392:3:2"]  # DUO's own gemeente of the pupils
     assert flow.props["peildatum"] == "2024-10-01"
     [exact] = store.edges(rel="LEERLINGEN_UIT", dst=NodeKey("PC4", "2012"))
     assert exact.props["aantal_min"] == exact.props["aantal_max"] == 7
-    [note] = report.problems
-    assert note.line == 4 and not note.fatal and "1-4 pupils not placed" in note.reason
+    school = store.node(NodeKey("School", "09QN00"))
+    assert school is not None
+    # abroad is a flow to 'buitenland', not dropped; an unknown postcode is kept apart
+    assert (school.props["buitenland_bekend"], school.props["buitenland_gemaskeerd"]) == (6, 1)
+    assert school.props["landen"] == ["Duitsland"]
+    assert (school.props["onbekend_bekend"], school.props["onbekend_gemaskeerd"]) == (0, 1)
+    notes = {p.field: p.reason for p in report.problems if p.file == str(path)}
+    assert "1 rows of pupils living abroad (Duitsland (1))" in notes["gemeentenaam_leerling"]
+    assert "1 rows with a pupil postcode unknown to DUO" in notes["postcode_leerling"]
+    assert all(not p.fatal for p in report.problems)
 
 
 def test_bad_counts_and_empty_files(store: GraphStore, tmp_path: Path) -> None:

@@ -5,20 +5,24 @@ jeugdregio's, and the mismatch report."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import random
 from collections.abc import Mapping
 from datetime import date
 
 from api.cli import demo_files
+from graph.dated import as_of
 from graph.neighbourhood import Seed
 from graph.queries.answer import QueryError
 from graph.queries.mismatch import mismatch
-from graph.queries.overlap import overlaps_between
+from graph.queries.overlap import overlap, overlaps_between
 from graph.queries.who_serves import _seeds, who_serves
+from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.run import run_import
 
+from .conftest import SHARED_DATA
 from .test_import_all import all_files
 from .test_import_cbs import needs_shared
 
@@ -82,6 +86,29 @@ def test_national_answers_agree(embedded_store: GraphStore, neo4j_store: GraphSt
     assert len({(o.a, o.b) for o in swv_jr}) == len(swv_jr)
 
     assert dataclasses.asdict(mismatch(embedded_store)) == dataclasses.asdict(mismatch(neo4j_store))
+    for store in (embedded_store, neo4j_store):
+        _dated_answers(store)
+
+
+def _dated_answers(store: GraphStore) -> None:
+    """As of a date: Zeewolde's jeugdregio is JZ12 today and was JZ08 in 2016 (the CBS table
+    of 2016, replaced by the 2025 one); a PC4 of Haaren (split in 2021) lies in the gemeente the
+    2024 table gives; the overlap of JZ08 with Zeewolde holds in 2016 only."""
+    school = next(
+        e.src.id
+        for e in store.edges(rel="LIGT_IN", dst=NodeKey("Gemeente", "GM0050"))
+        if e.src.kind == "School"
+    )
+    now = {r.role: r.id for r in who_serves(store, school, "3891", "45", date(2026, 12, 1)).roles}
+    then = {r.role: r.id for r in who_serves(store, school, "3891", "45", date(2016, 6, 1)).roles}
+    assert (now["jeugdregio"], then["jeugdregio"]) == ("JZ12", "JZ08")
+    with open(SHARED_DATA / "pc4-gemeente-2024.csv", newline="") as fh:
+        [haaren] = [r["gm_code"] for r in csv.DictReader(fh) if r["pc4"] == "5076"]
+    assert {r.role: r.id for r in who_serves(store, school, "5076", "45", date(2026, 12, 1)).roles}[
+        "gemeente_jeugdhulp"
+    ] == haaren
+    assert overlap(as_of(store, date(2016, 6, 1)), "JZ08", "GM0050").shared_gemeenten == ["GM0050"]
+    assert overlap(as_of(store, date(2026, 12, 1)), "JZ08", "GM0050").shared_gemeenten == []
 
 
 @needs_shared
@@ -89,10 +116,6 @@ def test_a_pc4_missing_from_the_2015_table_gets_its_gemeentes_swv_from_the_2013_
     embedded_store: GraphStore,
 ) -> None:
     """5352 (Oss) is not in the 2015 PC4 table; the 2013 list puts all of Oss in one SWV."""
-    import csv
-
-    from .conftest import SHARED_DATA
-
     with open(SHARED_DATA / "regio-indeling-swv-2015-pc4.csv", encoding="utf-8-sig") as fh:
         assert "5352" not in {row["pc4"] for row in csv.DictReader(fh)}
     with open(SHARED_DATA / "regio-indeling-swv-2013-gemeenten.csv", encoding="utf-8-sig") as fh:

@@ -92,7 +92,7 @@ def test_swv_page_shows_overlaps_and_escapes_names(client: TestClient) -> None:
         "Haarlemmermeer (GM0394)",
         "Jeugdregio Zuid Kennemerland (JZ11)",
         "(JZ15)",
-        "Samenwerkingsverband VO 27-05",
+        "Samenwerkingsverband VO Zuid-Kennemerland (VO 27-05)",
     ):
         assert expected in html
     assert not re.search(r">\s*(JZ11|VO2705|GM0392)\s*<", html)  # never a bare code

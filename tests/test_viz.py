@@ -247,7 +247,8 @@ def assert_self_contained(html: str) -> None:
     assert not re.search(r"""\b(src|href|action|srcset)\s*=\s*["']""", lowered)
     assert "sourcemappingurl" not in lowered
     assert "content-security-policy" in lowered and "default-src 'none'" in html
-    assert len(re.findall(r"^<script>", html, re.M)) == 2 and html.count("</script>") == 2
+    # vis-network, the project's groups script, the page's own: nothing else runs
+    assert len(re.findall(r"^<script>", html, re.M)) == 3 and html.count("</script>") == 3
 
 
 def test_html_is_self_contained_with_vis_network_inlined(demo: GraphStore) -> None:
@@ -427,3 +428,19 @@ def test_examples_in_the_viz_docstrings() -> None:
     for module in (viz.html, viz.model, viz.reads, viz.styles):
         result = doctest.testmod(module)
         assert result.attempted and not result.failed, module.__name__
+
+
+def test_an_swv_picture_folds_schools_into_their_boards(demo: GraphStore) -> None:
+    """Drawn one by one, the schools of an SWV make a picture whose labels cannot be read at
+    its default size: each school is folded into its board at first, opened on demand."""
+    net = swv_network(demo, "PO2704", on=DAY)
+    nodes = by_id(net)
+    folded = [n for n in net.nodes if n.cluster]
+    assert len(folded) > 20 and all(n.group == "school" and n.cluster in nodes for n in folded)
+    assert all(nodes[n.cluster].group == "schoolbestuur" for n in folded)
+    for n in folded:  # a school folds into the board that is its bevoegd gezag
+        assert (n.id, n.cluster) in {(e.from_, e.to) for e in net.edges}
+    visible = len(net.nodes) - len(folded) + 0  # the boards themselves become the groups
+    assert visible < 60 < len(net.nodes)
+    html = render_html(net)
+    assert '"cluster":"Schoolbestuur:' in html and "window.skGroepen" in html

@@ -173,3 +173,31 @@ def test_a_blank_need_is_refused(store: GraphStore, need: str) -> None:
     with pytest.raises(QueryError) as exc:
         who_serves(store, "01AA00", "1001", need, DAY)
     assert exc.value.field == "need" and exc.value.status == 422
+
+
+def test_a_team_that_serves_cbs_wijken_serves_the_pc4_areas_in_them(store: GraphStore) -> None:
+    """A gemeente gives its team's area as wijken; the PC4 table of 2024 says which wijken a
+    PC4 lies in: the team of the wijk with most of the PC4's addresses is the access."""
+    from graph.queries.overlap import overlap
+
+    nodes, edges = base()
+    n, e = school("01AA00", "BAO", "1001", "GM0001")
+    nodes += [
+        ("Wijk", "WK000101", {}),
+        ("Wijk", "WK000102", {}),
+        ("Wijkteam", "team-west", {"naam": "Team West (fictief)"}),
+        ("Wijkteam", "team-oost", {"naam": "Team Oost (fictief)"}),
+    ]
+    edges += [
+        ("PC4:1001", "LIGT_IN", "Wijk:WK000101", {"aandeel": 0.25}),
+        ("PC4:1001", "LIGT_IN", "Wijk:WK000102", {"aandeel": 0.75}),
+        ("Wijkteam:team-west", "BEDIENT", "Wijk:WK000101"),
+        ("Wijkteam:team-oost", "BEDIENT", "Wijk:WK000102"),
+        ("Wijkteam:team-west", "WERKT_VOOR", "Gemeente:GM0001"),
+        ("Wijkteam:team-oost", "WERKT_VOOR", "Gemeente:GM0001"),
+    ]
+    build(store, nodes + n, edges + e)
+    answer = who_serves(store, "01AA00", "1001", "45", DAY)
+    [toegang] = [r for r in answer.roles if r.role == "toegang"]
+    assert toegang.id == "team-oost" and "wijk" in toegang.rule  # most of the PC4 lies in its wijk
+    assert overlap(store, "wijkteam:team-west", "GM0001").shared_pc4 == ["1001"]

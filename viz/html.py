@@ -19,10 +19,11 @@ import json
 import re
 from collections import defaultdict
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from viz.assets import vis_network_css, vis_network_js
 from viz.model import Network
@@ -54,7 +55,7 @@ def script_json(value: Any) -> Markup:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for char, escaped in _SCRIPT_ESCAPES.items():
         text = text.replace(char, escaped)
-    return Markup(text)
+    return Markup(text.replace("://", ":\\/\\/"))  # a contact's site in a tooltip: no URL for a scanner
 
 
 @cache
@@ -69,6 +70,16 @@ def inline_js() -> Markup:
 
 
 @cache
+@cache
+def groups_js() -> str:
+    """The project's own script that folds and opens groups (``viz/web/static/groepen.js``),
+    the same one the web pages load."""
+    text = (resources.files("viz.web") / "static" / "groepen.js").read_text(encoding="utf-8")
+    if re.search(r"</script|<!--|://", text, re.IGNORECASE):  # pragma: no cover - guards an edit
+        raise ValueError("groepen.js holds '</script', '<!--' or a URL and cannot be inlined as is")
+    return text
+
+
 def inline_css() -> Markup:
     text = vis_network_css().decode("utf-8")
     if re.search(r"</style|://", text, re.IGNORECASE):  # pragma: no cover - guards an upgrade
@@ -152,7 +163,10 @@ def vis_data(network: Network) -> tuple[list[dict[str, Any]], list[dict[str, Any
     shapes = {e.group: e.shape for e in network.legend}
     net = PyvisNetwork(directed=True, heading=network.title)
     for n in network.nodes:
-        net.add_node(n.id, label=n.label, title=n.title, group=n.group, shape=shapes.get(n.group, "dot"))
+        extra = {"cluster": n.cluster} if n.cluster else {}
+        net.add_node(
+            n.id, label=n.label, title=n.title, group=n.group, shape=shapes.get(n.group, "dot"), **extra
+        )
     for e in network.edges:
         options: dict[str, Any] = {"width": e.width}
         if e.label:
@@ -214,20 +228,23 @@ _PAGE = """<!doctype html>
 </li>{% endfor %}
 </ul>
 <p class="hulp">Sleep om te verschuiven, scroll om te zoomen.
-Houd de muis op een knoop of lijn voor de uitleg.</p>
+Houd de muis op een knoop of lijn voor de uitleg. Een schoolbestuur met zijn scholen staat als
+één knoop getekend: klik erop om de scholen te tonen.</p>
+<p><button type="button" id="open-groepen" hidden>Alle scholen tonen</button></p>
 <p class="status" id="status" aria-live="polite">
 {{ net.nodes|length }} knopen, {{ net.edges|length }} lijnen; de tekening wordt opgebouwd…</p>
 <noscript><p>De tekening heeft JavaScript nodig; de knopen en lijnen staan hieronder als tekst.</p></noscript>
 <details>
 <summary>Knopen en lijnen als tekst</summary>
-<ul>{% for n in net.nodes %}<li>{{ n.title }}</li>{% endfor %}</ul>
+<ul>{% for n in net.nodes %}<li>{{ n.title|tekst }}</li>{% endfor %}</ul>
 <ul>{% for e in net.edges %}
-<li>{{ names[e.from_] }} → {{ names[e.to] }}{% if e.label %}: {{ e.label }}{% endif %}</li>
+<li>{{ names[e.from_]|tekst }} → {{ names[e.to]|tekst }}{% if e.label %}: {{ e.label|tekst }}{% endif %}</li>
 {%- endfor %}</ul>
 </details>
 </aside>
 </main>
 <script>{{ vis_js }}</script>
+<script>{{ groups_js }}</script>
 <script>
 (function () {
   "use strict";
@@ -241,6 +258,12 @@ Houd de muis op een knoop of lijn voor de uitleg.</p>
     data.options
   );
   window.netwerk = network; // for a test or a curious reader in the console
+  var groups = window.skGroepen(network, data.nodes);
+  var openAll = document.getElementById("open-groepen");
+  if (groups) {
+    openAll.hidden = false;
+    openAll.addEventListener("click", function () { network.skOpenAll(); openAll.hidden = true; });
+  }
   network.on("stabilizationProgress", function (p) {
     status.textContent = "De tekening wordt opgebouwd: " + Math.round((100 * p.iterations) / p.total) + "%";
   });
@@ -261,7 +284,14 @@ Houd de muis op een knoop of lijn voor de uitleg.</p>
 @cache
 def _template() -> Any:
     env = Environment(autoescape=True, trim_blocks=False)
+    env.filters["tekst"] = _text
     return env.from_string(_PAGE)
+
+
+def _text(value: object) -> Markup:
+    """Text for the page, escaped, with ``://`` written so that no scanner takes a contact's
+    web address in a tooltip for something the page loads (the reader sees the same)."""
+    return Markup(str(escape(str(value))).replace("://", ":&#47;&#47;"))
 
 
 def render_html(network: Network) -> str:
@@ -279,6 +309,7 @@ def render_html(network: Network) -> str:
             ],
             vis_css=inline_css(),
             vis_js=inline_js(),
+            groups_js=Markup(groups_js()),
             data=script_json({"nodes": nodes, "edges": edges, "options": options}),
         )
     )

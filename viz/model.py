@@ -29,6 +29,11 @@ class Node(BaseModel):
     label: str = Field(description="short text drawn at the node; may hold line breaks")
     group: str = Field(description="style group: a key of the legend")
     title: str = Field(description="tooltip, plain text (never HTML)")
+    cluster: str | None = Field(
+        default=None,
+        description="the node this one is folded into at first (a school into its board), "
+        "so that a large picture reads at its default size; the reader opens the group",
+    )
 
 
 class Edge(BaseModel):
@@ -74,12 +79,12 @@ class NetworkBuilder:
     def has(self, node_id: str) -> bool:
         return node_id in self._nodes
 
-    def node(self, node_id: str, label: str, group: str, title: str) -> None:
+    def node(self, node_id: str, label: str, group: str, title: str, cluster: str | None = None) -> None:
         if group not in STYLES:
             raise ValueError(f"unknown style group {group!r}; known: {', '.join(STYLES)}")
         old = self._nodes.get(node_id)
         if old is None:
-            self._nodes[node_id] = Node(id=node_id, label=label, group=group, title=title)
+            self._nodes[node_id] = Node(id=node_id, label=label, group=group, title=title, cluster=cluster)
         elif title and title not in old.title:
             old.title = f"{old.title}\n{title}" if old.title else title
 

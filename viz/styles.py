@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.queries.names import human_code, label_of
+
 
 @dataclass(frozen=True)
 class Style:
@@ -82,12 +84,22 @@ def node_label(kind: str, ident: str, name: str | None, limit: int = 40) -> str:
     """The text drawn at a node: the name (cut to ``limit``) with a meaningful code under it,
     or the kind and code when no name is known.
 
+    A name that already carries its code ("Haarlem (GM0392)", as answers give it) is drawn
+    with the code under it once; a code in its human form ("Samenwerkingsverband PO 27-04",
+    where no name is known) as the kind and the code.
+
     >>> node_label("Gemeente", "GM0392", "Haarlem"), node_label("Swv", "PO2704", None)
-    ('Haarlem\\nGM0392', 'Samenwerkingsverband\\nPO2704')
+    ('Haarlem\\nGM0392', 'Samenwerkingsverband\\nPO 27-04')
+    >>> node_label("Gemeente", "GM0392", "Haarlem (GM0392)")
+    'Haarlem\\nGM0392'
     """
-    if not name or name == ident:
-        return f"{KIND_NAME.get(kind, kind)}\n{ident}"
-    return f"{short(name, limit)}\n{ident}" if kind in _CODE_SHOWN else short(name, limit)
+    code = human_code(kind, ident)
+    for shown in (f" ({code})", f" ({ident})"):
+        if name and name.endswith(shown):
+            name = name[: -len(shown)]
+    if not name or name in (ident, code, label_of(kind, ident, None)):
+        return f"{KIND_NAME.get(kind, kind)}\n{code}"
+    return f"{short(name, limit)}\n{code}" if kind in _CODE_SHOWN else short(name, limit)
 
 
 def short(text: str, limit: int = 40) -> str:

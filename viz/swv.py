@@ -256,13 +256,14 @@ def _draw_schools(
         ref = f"School:{sid}"
         soort = record.props.get("soort") or "?"
         place = record.props.get("plaats") or ""
+        board = board_of.get(sid)
         b.node(
             ref,
             node_label("School", sid, name(record)),
             "school",
             f"School {name(record) or sid} ({sid}), {soort}, {place}".rstrip(", "),
+            cluster=f"Schoolbestuur:{board}" if board in shown_boards else None,  # folded into its board
         )
-        board = board_of.get(sid)
         if sid in joined:
             b.edge(ref, me, "aangesloten", f"{sid} is aangesloten bij {code}")
         if board in shown_boards:

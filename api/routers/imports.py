@@ -101,9 +101,14 @@ def post_import(
     store: StoreDep,
     files: Annotated[list[UploadFile], File(description="one or more files, in any supported format")],
     skip_invalid: Annotated[bool, Query(description="apply the valid rows, report the rest")] = False,
+    dry_run: Annotated[
+        bool, Query(description="check and count everything (created, updated, removed …), write nothing")
+    ] = False,
 ) -> Any:
     """Recognises each file by its content, validates every row and applies everything in one
-    batch. Re-sending the same files changes nothing and says so (``changed: false``)."""
+    batch. Each file is a version of its source: what a newer version no longer states ends
+    (``removed``) and is kept as history. Re-sending the same files changes nothing and says so
+    (``changed: false``)."""
     with tempfile.TemporaryDirectory(prefix="sk-import-") as tmp:
         folder = Path(tmp)
         paths = []
@@ -117,7 +122,7 @@ def post_import(
                     out.write(chunk)
             paths.append(path)
         try:
-            report = run_import(store, paths, skip_invalid=skip_invalid)
+            report = run_import(store, paths, skip_invalid=skip_invalid, dry_run=dry_run)
         except ImportFailed as exc:
             data = _renamed(exc.report, folder)
             errors = [p for f in data["files"] for p in f["problems"]]

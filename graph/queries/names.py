@@ -31,6 +31,19 @@ REGIO_WORD = {
     "zorgkantoorregio": "Zorgkantoorregio",
 }
 
+#: The regions of a soort together ("de jeugdregio's"), for the names of sources.
+REGIO_MEERVOUD = {
+    "jeugdregio": "jeugdregio's",
+    "ggd": "GGD-regio's",
+    "rmc": "RMC-regio's",
+    "arbeidsmarktregio": "arbeidsmarktregio's",
+    "corop": "COROP-gebieden",
+    "veiligheidsregio": "veiligheidsregio's",
+    "zorgkantoorregio": "zorgkantoorregio's",
+    "wgr": "Wgr-samenwerkingsgebieden",
+    "rpa": "RPA-gebieden",
+}
+
 #: What a thing of each kind is called when only its code is known.
 KIND_WORD = {
     "Swv": "Samenwerkingsverband",

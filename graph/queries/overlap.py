@@ -93,9 +93,10 @@ def _steps(kind: str, soort: str | None) -> tuple[Step, ...]:
     if kind == "Provincie":
         return (into("LIGT_IN", "Gemeente", gm_pc4, *at_gm),)
     pc4 = (out("LIGT_IN", "Gemeente", *at_gm), *at_pc4)
-    return (  # a wijkteam serves PC4 areas, whole postcodes (PC6) or whole gemeenten
+    return (  # a wijkteam serves PC4 areas, whole postcodes (PC6), CBS wijken or whole gemeenten
         out("BEDIENT", "PC4", *pc4),
         out("BEDIENT", "PC6", Lookup("PC4", "id", 4, pc4)),
+        out("BEDIENT", "Wijk", into("LIGT_IN", "PC4", *pc4)),
         out("BEDIENT", "Gemeente", gm_pc4, *at_gm),
     )
 
@@ -132,6 +133,8 @@ def _fetch(store: GraphStore, key: NodeKey, soort: str | None = None) -> tuple[R
         for e in near.out(key, "BEDIENT"):
             if e.dst.kind in ("PC4", "PC6"):
                 r.pc4.add(e.dst.id[:4])
+            elif e.dst.kind == "Wijk":
+                r.pc4 |= {x.src.id for x in near.into(e.dst, "LIGT_IN", "PC4")}
             elif e.dst.kind == "Gemeente":
                 r.pc4 |= pc4_of(e.dst)
         r.gemeenten = gemeenten_of(r.pc4)

@@ -16,6 +16,7 @@ from typing import Any
 
 from graph import ids
 from graph.dated import as_of, day_of
+from graph.lifecycle import LIFECYCLE_KEYS
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
 from graph.queries.answer import RULES, Answer, QueryError, Role, Step, name_of, step_of
 from graph.queries.cache import CACHE
@@ -24,6 +25,9 @@ from graph.queries.domain import POSTCODE_FORM, SECTOR, need_id
 from graph.queries.names import REGIO_WORD, label
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
+
+#: What a contact in an answer leaves out: where it came from is in the path, not the contact.
+HIDDEN = frozenset((*PROVENANCE_KEYS, *LIFECYCLE_KEYS))
 
 _CONTACT = out("HEEFT_CONTACT", "Contact")
 _TEAM = (out("WERKT_VOOR", "Gemeente"), out("HEEFT_CONTACT", "Contact"))
@@ -63,7 +67,13 @@ def _seeds(school: str, home: str, need: str) -> list[Seed]:
         ),
         Seed(
             NodeKey("PC4", home[:4]),
-            (_SWV, into("BEDIENT", "Wijkteam", *_TEAM), _HOME_GEMEENTE),
+            (
+                _SWV,
+                into("BEDIENT", "Wijkteam", *_TEAM),
+                # a team whose area is given as CBS wijken serves the PC4 areas in them
+                out("LIGT_IN", "Wijk", into("BEDIENT", "Wijkteam", *_TEAM)),
+                _HOME_GEMEENTE,
+            ),
         ),
         Seed(NodeKey("Behoefte", need)),
     ]
@@ -98,12 +108,17 @@ class _Graph:
         """What to call the node in a message: its name with its code (graph.queries.names)."""
         return label(self.node(key), key)
 
-    def contacts(self, key: NodeKey) -> list[dict[str, Any]]:
+    def contacts(self, key: NodeKey, rol: str | None = None, but: str | None = None) -> list[dict[str, Any]]:
+        """The node's functional contacts; with ``rol`` only those whose function names it,
+        with ``but`` only those whose function does not (a gemeente's leerplicht desk is the
+        leerplicht role's contact, not the jeugdhulp one's)."""
         found = []
         for e in self.out(key, "HEEFT_CONTACT"):
             c = self.node(e.dst)
-            if c is not None:
-                found.append({k: v for k, v in c.props.items() if k not in PROVENANCE_KEYS})
+            function = str(c.props.get("rol", "")).lower() if c is not None else ""
+            if c is None or (rol and rol not in function) or (but and but in function):
+                continue
+            found.append({k: v for k, v in c.props.items() if k not in HIDDEN})
         return found
 
 
@@ -317,7 +332,7 @@ def _home_roles(
             name_of(home_gm),
             RULES["gemeente_jeugdhulp"],
             [step_of(home_pc4), step_of(home_gm_edge), step_of(home_gm)] if home_gm else [],
-            g.contacts(home_gm_edge.dst),
+            g.contacts(home_gm_edge.dst, but="leerplicht"),
         )
     )
 
@@ -361,7 +376,7 @@ def _home_roles(
             name_of(home_gm),
             RULES["leerplicht"],
             [step_of(home_gm)] if home_gm else [],
-            g.contacts(home_gm_edge.dst),
+            g.contacts(home_gm_edge.dst, rol="leerplicht"),
         )
     )
 
@@ -377,7 +392,11 @@ def _toegang(g: _Graph, home: str, home_pc4: NodeRecord, gm_key: NodeKey, gm: No
         for e in g.out(pc6, "LIGT_IN", "Buurt"):
             areas.append(("buurt", e.dst))
             areas += [("wijk", w.dst) for w in g.out(e.dst, "LIGT_IN", "Wijk")]
-    areas += [("PC4", home_pc4.key), ("gemeente", gm_key)]
+    areas.append(("PC4", home_pc4.key))
+    # the wijken the PC4 lies in (2024, by addresses), the one with most of it first
+    wijken = sorted(g.out(home_pc4.key, "LIGT_IN", "Wijk"), key=lambda e: (-_share(e), e.dst.id))
+    areas += [("wijk van de postcode", e.dst) for e in wijken]
+    areas.append(("gemeente", gm_key))
 
     def works_for_home(team: NodeKey) -> bool:
         employers = [w.dst for w in g.out(team, "WERKT_VOOR")]

@@ -134,6 +134,7 @@
     // Tooltips: vis-network shows a string title as plain text (never as HTML).
     const visNodes = nodes.map(function (n) {
       const out = { id: n.id, label: String(n.label || n.id), group: n.group };
+      if (n.cluster) out.cluster = String(n.cluster);
       if (n.title) out.title = String(n.title);
       if (n.color) out.color = n.color;
       if (n.shape) out.shape = n.shape;
@@ -169,6 +170,8 @@
     );
     sk.networks[canvas.id] = network;
     canvas.dataset.nodes = String(visNodes.length);
+    const folded = typeof window.skGroepen === "function" ? window.skGroepen(network, visNodes) : 0;
+    canvas.dataset.groepen = String(folded);
     // vis-network makes its own focusable div (tabindex 0) where the arrow keys work: that is
     // the one tab stop of the picture, so it gets the label and a role (the canvas has neither).
     const frame = canvas.querySelector("div.vis-network");

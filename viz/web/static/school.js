@@ -164,6 +164,8 @@
     const school = gekozen; // the school asked about, even if another is picked meanwhile
     const params = new URLSearchParams({ school: gekozen.id, postcode: pc.replace(/\s/g, ""), need: behoefte.value });
     if (nietRegulier.checked) params.set("enrolled", "false");
+    const peildatum = document.getElementById("peildatum");
+    if (peildatum && /^\d{4}-\d{2}-\d{2}$/.test(peildatum.value)) params.set("date", peildatum.value);
     fout.textContent = "Even zoeken…";
     const controller = typeof AbortController === "function" ? new AbortController() : null;
     lopend = controller;
