@@ -170,3 +170,22 @@ def test_a_newer_shipped_version_of_reference_data_replaces_the_older(
     assert f.removed >= 1
     assert as_of(store, date(2026, 8, 1)).node(NodeKey("Behoefte", "ijw-42")) is None
     assert as_of(store, date(2026, 1, 1)).node(NodeKey("Behoefte", "ijw-42")) is not None
+
+
+def test_a_school_that_closed_is_not_answered_for_and_says_since_when(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    from graph.queries.answer import QueryError
+    from graph.queries.who_serves import who_serves
+
+    base = version(tmp_path / "gm.jsonl", "test:gemeenten", "2025-01-01", HAARLEM)
+    pc4 = json.dumps({"kind": "PC4", "id": "2011"})
+    school = json.dumps({"kind": "School", "id": "00AA00", "naam": "De Test (fictief)", "soort": "BAO"})
+    where = json.dumps({"rel": "LIGT_IN", "van": "School:00AA00", "naar": "PC4:2011"})
+    open_ = version(tmp_path / "s1.jsonl", "test:scholen", "2024-11-01", pc4, school, where)
+    closed = version(tmp_path / "s2.jsonl", "test:scholen", "2025-11-01", pc4)
+    run_import(store, [base, open_, closed])
+    assert who_serves(store, "00AA00", "2011", "45", date(2025, 6, 1)).school == "00AA00"
+    with pytest.raises(QueryError) as err:
+        who_serves(store, "00AA00", "2011", "45", date(2026, 1, 1))
+    assert err.value.status == 404 and "niet meer sinds 2025-11-01" in str(err.value)

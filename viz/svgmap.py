@@ -26,6 +26,8 @@ from xml.sax.saxutils import escape, quoteattr
 from graph.dated import as_of
 from graph.queries.cache import CACHE
 from graph.queries.mismatch import current_report, gemeenten_per_pc4
+from graph.queries.names import label as label_text
+from graph.queries.names import label_of
 from graph.records import NodeKey
 from graph.store import GraphStore
 
@@ -332,8 +334,13 @@ def _swvs(sector: str) -> Callable[[GraphStore], dict[str, tuple[float, str]]]:
             if e.src.kind == "PC4" and e.dst.id.startswith(sector):
                 for gm in pc4_gm.get(e.src.id, ()):
                     per_gm[gm].add(e.dst.id)
+        names = {n.id: label_text(n) for n in store.nodes("Swv")}
         return {
-            gm: (len(swvs), f"{len(swvs)} {sector}-samenwerkingsverband(en): {', '.join(sorted(swvs))}")
+            gm: (
+                len(swvs),
+                f"{len(swvs)} {sector}-samenwerkingsverband(en): "
+                + ", ".join(names.get(s) or label_of("Swv", s, None) for s in sorted(swvs)),
+            )
             for gm, swvs in per_gm.items()
         }
 

@@ -314,7 +314,7 @@ def beleid(
                 "buiten_waarde": -1 if share is None else share,
             }
         )
-    gm_naam = {n.id: str(n.props.get("naam") or n.id) for n in store.nodes("Gemeente")}
+    gm_naam = {n.id: label(n) for n in store.nodes("Gemeente")}
     verdeeld = [
         {"naam": gm_naam.get(v.gemeente, v.gemeente), "sector": v.sector, "swvs": v.swvs}
         for v in rapport.split_gemeenten

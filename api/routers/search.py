@@ -48,6 +48,10 @@ class SchoolOut(BaseModel):
     matched_on: list[str] = Field(
         description="what matched: id, naam, plaats, postcode, soort", examples=[["naam", "plaats"]]
     )
+    label: str = Field(
+        description="what to call it: its name with its code",
+        examples=["Openbare Basisschool De Kring/Hannie Schaft School (15UJ00)"],
+    )
 
 
 class SchoolPage(BaseModel):
@@ -79,6 +83,7 @@ class GemeenteOut(BaseModel):
         description="id, naam, woonplaats, or 'voormalige …' for a former gemeente's",
         examples=[["voormalige naam"]],
     )
+    label: str = Field(description="what to call it: its name with its code", examples=["Haarlem (GM0392)"])
 
 
 class GemeentePage(BaseModel):
@@ -97,6 +102,9 @@ class SwvOut(BaseModel):
     )
     score: float = Field(examples=[3.0])
     matched_on: list[str] = Field(description="id, naam or gemeente", examples=[["id"]])
+    label: str = Field(
+        description="what to call it: its name with its code", examples=["Samenwerkingsverband PO 27-04"]
+    )
 
 
 class SwvPage(BaseModel):

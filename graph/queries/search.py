@@ -28,6 +28,7 @@ from graph import ids
 from graph.dated import as_of
 from graph.queries.cache import CACHE
 from graph.queries.domain import SECTOR, naam_of
+from graph.queries.names import label_of
 from graph.queries.words import SearchError, WordIndex, normalise, words_of_question
 from graph.records import NodeRecord
 from graph.store import GraphStore
@@ -95,6 +96,10 @@ class SchoolHit:
     postcode: str | None
     score: float
     matched_on: list[str]
+    label: str = ""  # what to call it: its name with its code
+
+    def __post_init__(self) -> None:
+        self.label = label_of("School", self.id, self.naam)
 
 
 @dataclass
@@ -114,6 +119,10 @@ class GemeenteHit:
     via: FormerGemeente | None  # found by the name or code of a gemeente that merged into it
     score: float
     matched_on: list[str]
+    label: str = ""  # what to call it: its name with its code
+
+    def __post_init__(self) -> None:
+        self.label = label_of("Gemeente", self.id, self.naam)
 
 
 @dataclass
@@ -124,6 +133,10 @@ class SwvHit:
     gemeenten: list[Ref]
     score: float
     matched_on: list[str]
+    label: str = ""  # what to call it: its name with its code
+
+    def __post_init__(self) -> None:
+        self.label = label_of("Swv", self.id, self.naam)
 
 
 @dataclass

@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from graph import ids
-from graph.dated import as_of, day_of
-from graph.lifecycle import LIFECYCLE_KEYS
+from graph.dated import DatedStore, as_of, day_of
+from graph.lifecycle import LIFECYCLE_KEYS, ended_on
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
 from graph.queries.answer import RULES, Answer, QueryError, Role, Step, name_of, step_of
 from graph.queries.cache import CACHE
@@ -144,7 +144,9 @@ def who_serves(
     g = _Graph(store.neighbourhood(_seeds(school_id, home, need_key)))
     school_node = g.node(NodeKey("School", school_id))
     if school_node is None:
-        raise QueryError("school", f"no school {school_id} is known", 404, _closest_schools(store, school_id))
+        raise QueryError(
+            "school", _unknown_school(store, school_id, day), 404, _closest_schools(store, school_id)
+        )
     soort = str(school_node.props.get("soort") or "")
     # SBO is the SWV's own provision within regular education: its SWV is that of its address
     regular = enrolled_regular if enrolled_regular is not None else soort in ("BAO", "SBO", "VO")
@@ -430,6 +432,19 @@ def _toegang(g: _Graph, home: str, home_pc4: NodeRecord, gm_key: NodeKey, gm: No
         g.contacts(gm_key),
         {"niveau": "centraal"},
     )
+
+
+def _unknown_school(store: GraphStore, school: str, day: date) -> str:
+    """Why a school is not there: none of that code, or not on the day asked for (closed since,
+    or opened later), which the history says."""
+    known = store.store.node(NodeKey("School", school)) if isinstance(store, DatedStore) else None
+    if known is None:
+        return f"no school {school} is known"
+    ended = ended_on(known.props)
+    name = label(known)
+    if ended and ended <= day.isoformat():
+        return f"{name} bestaat volgens de bronnen niet meer sinds {ended}"
+    return f"{name} bestond op {day.isoformat()} nog niet volgens de bronnen"
 
 
 def _closest_schools(store: GraphStore, school: str, n: int = 5) -> list[str]:
