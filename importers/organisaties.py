@@ -50,6 +50,7 @@ from importers.report import FileReport
 from importers.resolve import GemeenteResolver
 from importers.tabular import header_of
 from importers.wijkteams import looks_mobile, looks_personal, slug
+from importers.yamlfile import compose, has_top_key
 from importers.zorg import parse_bool
 
 #: soort → (node kind, the contact's function when the row does not say it)
@@ -241,23 +242,13 @@ class OrganisatiesYaml:
 
     @staticmethod
     def sniff(path: Path) -> bool:
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            return False
-        try:
-            with open(path, "rb") as fh:
-                head = fh.read(65536).decode("utf-8-sig", errors="replace")
-        except OSError:
-            return False
-        return re.search(r"""(?m)^["']?organisaties["']?\s*:""", head) is not None
+        return has_top_key(path, "organisaties")
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
-        try:
-            root = yaml.compose(path.read_bytes().decode("utf-8-sig"), Loader=yaml.BaseLoader)
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            mark = getattr(exc, "problem_mark", None)
-            parsed.problem(mark.line + 1 if mark else None, "", "", f"not valid YAML: {exc}")
+        root = compose(path, parsed)
+        if root is None:
             return parsed
         top = {str(k.value): v for k, v in (root.value if isinstance(root, yaml.MappingNode) else [])}
         listing = top.get("organisaties")

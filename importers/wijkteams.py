@@ -74,6 +74,7 @@ from importers.base import Context, ParsedFile, file_date, start_table
 from importers.report import FileReport, problems_from_validation
 from importers.resolve import GemeenteResolver
 from importers.tabular import header_of
+from importers.yamlfile import compose, has_top_key
 
 SOORTEN = ("wijkteam", "jeugdteam", "gebiedsteam", "buurtteam", "cjg", "loket")
 #: A longer PC4 range is more likely a typo (``2011-2105``) than an area one team serves;
@@ -486,29 +487,13 @@ class WijkteamsYaml:
 
     @staticmethod
     def sniff(path: Path) -> bool:
-        """A ``.yaml``/``.yml`` file with a top-level ``wijkteams:`` line; the YAML itself is
-        only checked by :meth:`parse`, so that a syntax error is reported with its line
-        instead of 'format not recognised'."""
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            return False
-        try:
-            with open(path, "rb") as fh:
-                head = fh.read(65536).decode("utf-8-sig", errors="replace")
-        except OSError:
-            return False
-        return re.search(r"""(?m)^["']?wijkteams["']?\s*:""", head) is not None
+        return has_top_key(path, "wijkteams")
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
-        try:
-            root = yaml.compose(path.read_bytes().decode("utf-8-sig"), Loader=yaml.BaseLoader)
-        except UnicodeDecodeError as exc:
-            parsed.problem(None, "", "", f"not valid UTF-8: {exc.reason}")
-            return parsed
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            parsed.problem(mark.line + 1 if mark else None, "", "", f"not valid YAML: {exc}")
+        root = compose(path, parsed)
+        if root is None:
             return parsed
         if not isinstance(root, yaml.MappingNode):
             parsed.problem(1, "wijkteams", "", "the file must be a mapping with a 'wijkteams:' list")
