@@ -2,7 +2,8 @@
 
 Every picture takes its styles from here, so an SWV looks the same in the who-serves picture
 as in the national mismatch, and the legend can be made from the groups a picture uses.
-Colours follow the Okabe–Ito and Tol palettes, which stay apart for colour-blind readers;
+Colours follow the Okabe–Ito and Tol palettes, chosen so that they stay apart for
+colour-blind readers (a test simulates protan, deutan and tritan vision and measures every pair);
 shapes differ too, so the picture still reads in grey.
 """
 
@@ -33,12 +34,12 @@ STYLES: dict[str, Style] = {
     "rmc": Style("RMC-regio (voortijdig schoolverlaten)", "#882255", "triangle"),
     "regio": Style("Andere regio van gemeenten", "#aaaaaa", "triangle"),
     "provincie": Style("Provincie", "#666666", "diamond"),
-    "wijkteam": Style("Wijkteam of toegang tot jeugdhulp", "#44aa99", "ellipse"),
+    "wijkteam": Style("Wijkteam of toegang tot jeugdhulp", "#332288", "ellipse"),
     "zorgaanbieder": Style("Zorgaanbieder", "#ddcc77", "dot"),
-    "contract": Style("Contract (inkoop)", "#bbbbbb", "box"),
-    "pc4": Style("Postcodegebied (PC4)", "#88ccee", "dot"),
+    "contract": Style("Contract (inkoop)", "#ee6677", "box"),
+    "pc4": Style("Postcodegebied (PC4)", "#bbcc33", "dot"),
     "gebied": Style("Wijk, buurt of volledige postcode", "#b3dcea", "dot"),
-    "groep": Style("Samengevat: te veel om los te tonen", "#dddddd", "box"),
+    "groep": Style("Samengevat: te veel om los te tonen", "#bbbbbb", "box"),
     "onbekend": Style("Niet bekend in de kaart", "#f4f4f4", "box"),
 }
 
