@@ -171,10 +171,16 @@ def cmd_import(store: GraphStore, args: argparse.Namespace) -> int:
 def cmd_bronnen(store: GraphStore, args: argparse.Namespace) -> int:
     """Which sources the store holds, and which versions of each: the history a newer version
     was laid over."""
-    rows = [
-        {"scope": n.id, "naam": n.props.get("naam"), "versies": list(n.props.get("versies") or [])}  # type: ignore[call-overload]
-        for n in store.nodes("Bron")
-    ]
+    rows = []
+    for n in store.nodes("Bron"):
+        versions = n.props.get("versies")
+        rows.append(
+            {
+                "scope": n.id,
+                "naam": str(n.props.get("naam") or n.id),
+                "versies": [str(v) for v in versions] if isinstance(versions, list) else [],
+            }
+        )
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0

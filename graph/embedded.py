@@ -118,7 +118,7 @@ class EmbeddedStore(GraphStore):
 
     def _stated_by(
         self, scopes: list[str]
-    ) -> tuple[dict[NodeKey, Mapping[str, PropValue]], dict[EdgeKey, Mapping[str, PropValue]]]:
+    ) -> tuple[Mapping[NodeKey, Mapping[str, PropValue]], Mapping[EdgeKey, Mapping[str, PropValue]]]:
         """Every record an imported version of one of the scopes stated (see graph.settle)."""
         wanted = set(scopes)
 

@@ -34,12 +34,13 @@ def successors(merges: Iterable[Merge]) -> dict[str, list[tuple[str, float | Non
         by_old[old].append((new, share, day or ""))
     out = {}
     for old, found in by_old.items():
-        published = {(n, s) for n, s, _ in found if s is not None}
+        published: set[tuple[str, float | None]] = {(n, s) for n, s, _ in found if s is not None}
         if published:
             out[old] = sorted(published, key=lambda x: (-(x[1] or 0.0), x[0]))
         else:
             latest = max(d for _, _, d in found)
-            out[old] = sorted({(n, None) for n, _, d in found if d == latest})
+            typed: set[tuple[str, float | None]] = {(n, None) for n, _, d in found if d == latest}
+            out[old] = sorted(typed, key=lambda x: x[0])
     return out
 
 

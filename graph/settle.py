@@ -90,9 +90,12 @@ def settle(
                     "nothing current changes, it is added to the history",
                 )
             )
-    stored: dict[Key, Props] = {**stated_nodes, **stated_edges, **stored_nodes, **stored_edges}
+    stored: dict[Key, Props] = {}
+    for part in (stated_nodes, stated_edges, stored_nodes, stored_edges):
+        stored.update(part)  # type: ignore[arg-type]
     keys: list[Key] = [*batch.nodes, *batch.edges]
-    keys += [k for k in (*stated_nodes, *stated_edges) if k not in batch.nodes and k not in batch.edges]
+    keys += [k for k in stated_nodes if k not in batch.nodes]
+    keys += [k for k in stated_edges if k not in batch.edges]
     by_scope: dict[str, list[tuple[str, Statement]]] = {s: [] for s in scopes}
     for (scope, version), st in sorted(batch.statements.items()):
         by_scope[scope].append((version, st))
@@ -204,8 +207,10 @@ def _bron(scope: str, versions: list[str], batch: Batch, bronnen: Mapping[NodeKe
 
 
 def _import_id(batch: Batch) -> str:
-    for record in (*batch.nodes.values(), *batch.edges.values()):
-        return str(record.props.get("import_id") or "")
+    for node in batch.nodes.values():
+        return str(node.props.get("import_id") or "")
+    for edge in batch.edges.values():
+        return str(edge.props.get("import_id") or "")
     return ""
 
 

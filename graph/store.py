@@ -9,7 +9,7 @@ one transaction, so re-applying the same batch changes nothing and says so.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from graph.lifecycle import GELDIG
@@ -79,11 +79,10 @@ def endpoints_outside(batch: Batch) -> set[NodeKey]:
     return needed - batch.nodes.keys()
 
 
-NodeReader = Callable[[list[NodeKey]], dict[NodeKey, Mapping[str, PropValue]]]
-EdgeReader = Callable[[list[EdgeKey], Collection[NodeKey]], dict[EdgeKey, Mapping[str, PropValue]]]
-StatedReader = Callable[
-    [list[str]], tuple[dict[NodeKey, Mapping[str, PropValue]], dict[EdgeKey, Mapping[str, PropValue]]]
-]
+Props = Mapping[str, PropValue]
+NodeReader = Callable[[list[NodeKey]], Mapping[NodeKey, Props]]
+EdgeReader = Callable[[list[EdgeKey], Set[NodeKey]], Mapping[EdgeKey, Props]]
+StatedReader = Callable[[list[str]], tuple[Mapping[NodeKey, Props], Mapping[EdgeKey, Props]]]
 
 
 def prepare(batch: Batch, read_nodes: NodeReader, read_edges: EdgeReader, read_stated: StatedReader) -> Plan:
@@ -91,8 +90,10 @@ def prepare(batch: Batch, read_nodes: NodeReader, read_edges: EdgeReader, read_s
     records the batch names (``read_edges`` also gets the nodes the batch creates, whose
     edges cannot exist yet), and, when the batch states versions of sources, every stored
     record of those sources, to settle their history (:mod:`graph.settle`)."""
-    stored_nodes = read_nodes(list(batch.nodes) + sorted(endpoints_outside(batch)))
-    stored_edges = read_edges(list(batch.edges), batch.nodes.keys() - stored_nodes.keys())
+    stored_nodes: Mapping[NodeKey, Props] = read_nodes(list(batch.nodes) + sorted(endpoints_outside(batch)))
+    stored_edges: Mapping[EdgeKey, Props] = read_edges(
+        list(batch.edges), batch.nodes.keys() - stored_nodes.keys()
+    )
     settled = Settled(batch)
     if batch.statements:
         bronnen = read_nodes(bron_keys(batch))

@@ -110,7 +110,8 @@ def classify(context: Context, parsed_files: list[ParsedFile], import_id: str) -
     version, source, rules = load_rules()
     brings_offers = any(n.kind == "Aanbod" for p in parsed_files for _, n in p.nodes)
     bron = context.store.node(NodeKey("Bron", SCOPE))
-    up_to_date = bron is not None and version in (bron.props.get("versies") or [])
+    versions = bron.props.get("versies") if bron is not None else None
+    up_to_date = isinstance(versions, list) and version in versions
     if not brings_offers and (up_to_date or not context.stored("Aanbod")):
         return None
     offers = {n.id: dict(n.props) for n in context.stored("Aanbod")}

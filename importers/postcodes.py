@@ -13,6 +13,7 @@ answer is kept as history. A PC4 in two gemeenten keeps both, each with its ``aa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from graph import ids
@@ -117,7 +118,7 @@ class _Pc4Shares:
     REQUIRED: tuple[str, ...] = ()
 
     @classmethod
-    def _check(cls, row: dict[str, str]) -> bool:
+    def _check(cls, row: Mapping[str, str]) -> bool:
         return is_pc4(row["pc4"]) and is_share(row["aandeel_pc4"])
 
     @classmethod
@@ -153,9 +154,9 @@ class _Pc4Shares:
         return parsed, out, prov
 
 
-def _adressen(row: dict[str, str]) -> dict[str, int]:
+def _adressen(row: dict[str, str]) -> int | None:
     value = row.get("adressen", "")
-    return {"adressen": int(value)} if value.isdigit() else {}
+    return int(value) if value.isdigit() else None
 
 
 class Pc4Gemeente(_Pc4Shares):
@@ -166,7 +167,7 @@ class Pc4Gemeente(_Pc4Shares):
     REQUIRED = ("pc4", "gm_code", "aandeel_pc4")
 
     @classmethod
-    def _check(cls, row: dict[str, str]) -> bool:
+    def _check(cls, row: Mapping[str, str]) -> bool:
         return super()._check(row) and is_gemeente_code(row["gm_code"])
 
     @classmethod
@@ -193,7 +194,7 @@ class Pc4Gemeente(_Pc4Shares):
                 made.add(row["pc4"])
             parsed.add_relation(
                 line, "LIGT_IN", NodeKey("PC4", row["pc4"]), NodeKey("Gemeente", current), prov,
-                aandeel=share, **_adressen(row),
+                aandeel=share, adressen=_adressen(row),
             )  # fmt: skip
         return parsed
 
@@ -207,7 +208,7 @@ class Pc4Wijk(_Pc4Shares):
     REQUIRED = ("pc4", "wk_code", "aandeel_pc4")
 
     @classmethod
-    def _check(cls, row: dict[str, str]) -> bool:
+    def _check(cls, row: Mapping[str, str]) -> bool:
         return super()._check(row) and row["wk_code"].upper().startswith("WK")
 
     @classmethod
@@ -238,6 +239,6 @@ class Pc4Wijk(_Pc4Shares):
                     parsed.add_relation(line, "LIGT_IN", NodeKey("Wijk", wijk), NodeKey("Gemeente", gm), prov)
             parsed.add_relation(
                 line, "LIGT_IN", NodeKey("PC4", row["pc4"]), NodeKey("Wijk", wijk), prov,
-                aandeel=share, **_adressen(row),
+                aandeel=share, adressen=_adressen(row),
             )  # fmt: skip
         return parsed

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from graph.records import Batch, NodeKey, SchemaError, Statement
+from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord, SchemaError, Statement
 from graph.store import GraphStore, MissingNodes
 from importers import (
     cbs,
@@ -224,14 +224,16 @@ def _build(
         if parsed.version:
             for scope, naam in parsed.scopes.items():
                 batch.state(Statement(scope, parsed.version, naam, complete))
-        records = [(line, batch.add_node, n) for line, n in parsed.nodes]
+        records: list[tuple[int, Any, NodeRecord | EdgeRecord]] = [
+            (line, batch.add_node, n) for line, n in parsed.nodes
+        ]
         records += [(line, batch.add_edge, e) for line, e in parsed.edges]
         for line, add, record in records:
             if (report.file, line) in bad:
                 continue
-            scope = parsed.scope_for(record.key) if parsed.version else None
+            of = parsed.scope_for(record.key) if parsed.version else None
             try:
-                add(record, (scope, parsed.version) if scope else None)
+                add(record, (of, parsed.version) if of else None)
             except SchemaError as exc:
                 earlier = report.origins.get(record.key)
                 also = f" (line {earlier})" if earlier is not None else ""

@@ -157,6 +157,11 @@ class SwvGemeenten2013:
                 NodeKey("Swv", code),
                 prov,
                 peiljaar=2013,
-                **{k: sorted(set(v)) for k, v in edge.items()},
+                **_lists(edge),
             )
         return parsed
+
+
+def _lists(edge: dict[str, Any]) -> dict[str, Any]:
+    """The edge's lists, each once and sorted."""
+    return {k: sorted(set(v)) for k, v in edge.items()}

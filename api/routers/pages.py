@@ -205,11 +205,11 @@ def swv_list(store: DatedDep, sector: Annotated[str | None, Query()] = None) -> 
 def swv_detail(store: DatedDep, code: str) -> Response:
     """One SWV, by its code in any spelling (``PO2704``, ``po 27-04``); a code without its
     sector (``27-04``) leads to the SWV of that region, or lets the reader choose PO or VO."""
-    found = [n for n in search_swvs(store, code, size=10).items if n.score >= 3.0]
-    if len(found) == 1 and found[0].id != code:
-        return RedirectResponse(f"/swv/{found[0].id}", status_code=307)
-    if len(found) > 1:
-        keuze = [{"link": f"/swv/{h.id}", "naam": _swv_naam(store, h.id)} for h in found]
+    by_code = [n for n in search_swvs(store, code, size=10).items if n.score >= 3.0]
+    if len(by_code) == 1 and by_code[0].id != code:
+        return RedirectResponse(f"/swv/{by_code[0].id}", status_code=307)
+    if len(by_code) > 1:
+        keuze = [{"link": f"/swv/{h.id}", "naam": _swv_naam(store, h.id)} for h in by_code]
         return _page("swv_keuze.html", title="Welk samenwerkingsverband?", nav="swv", code=code, keuze=keuze)
     node = store.node(NodeKey("Swv", code))
     if node is None:

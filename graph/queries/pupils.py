@@ -87,8 +87,8 @@ def flow_of(pc4: str, props: dict[str, object]) -> list[Flow]:
     if isinstance(parts, list) and parts:
         out = []
         for part in parts:
-            gm, bekend, masked = str(part).split(":")
-            out.append(Flow(pc4, gm, int(bekend), int(masked)))
+            gm, known, hidden = str(part).split(":")
+            out.append(Flow(pc4, gm, int(known), int(hidden)))
         return out
     bekend, masked = props.get("bekend"), props.get("gemaskeerd")
     if isinstance(bekend, int) and isinstance(masked, int):
