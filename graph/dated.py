@@ -24,7 +24,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from datetime import date
 
 from graph.lifecycle import valid_on
-from graph.neighbourhood import Neighbourhood, Seed
+from graph.neighbourhood import Holds, Neighbourhood, Seed
 from graph.records import ApplyResult, Batch, Counts, EdgeRecord, NodeKey, NodeRecord
 from graph.store import BackendInfo, GraphStore, StoreError
 
@@ -83,14 +83,9 @@ class DatedStore(GraphStore):
         gone = self._gone(ends)
         return [e for e in found if e.src not in gone and e.dst not in gone]
 
-    def neighbourhood(self, seeds: Sequence[Seed]) -> Neighbourhood:
-        near = self.store.neighbourhood(seeds)
-        nodes, edges = near.records()
-        kept = {n.key: n for n in nodes if holds(n, self._iso)}
-        return Neighbourhood(
-            kept.values(),
-            (e for e in edges if holds(e, self._iso) and e.src in kept and e.dst in kept),
-        )
+    def neighbourhood(self, seeds: Sequence[Seed], holds: Holds = None) -> Neighbourhood:
+        day = self._iso
+        return self.store.neighbourhood(seeds, lambda props: valid_on(props, day))
 
     def _gone(self, keys: set[NodeKey]) -> set[NodeKey]:
         """Which of these nodes do not hold on the day: from the store's nodes of limited

@@ -21,10 +21,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph.lifecycle import GELDIG, LIFECYCLE_KEYS, VERMELD
-from graph.neighbourhood import BULKY, Hop, Neighbourhood, Seed, walk
+from graph.lifecycle import GELDIG, VERMELD
+from graph.neighbourhood import BULKY, Holds, Hop, Neighbourhood, Seed, walk
 from graph.records import (
-    PROVENANCE_KEYS,
     ApplyResult,
     Batch,
     Counts,
@@ -51,12 +50,6 @@ class _SavedButNotSynced(StoreError):
 
 FILE_FORMAT = "sociale-kaart-graph"
 FILE_VERSION = 1
-
-
-def _lifecycle(props: Mapping[str, PropValue]) -> dict[str, PropValue]:
-    """What settling a record reads and writes: its runs, periods and provenance (the Neo4j
-    backend reads no more, so both write the same)."""
-    return {k: props[k] for k in (*LIFECYCLE_KEYS, *PROVENANCE_KEYS) if k in props}
 
 
 def _copy(props: dict[str, PropValue]) -> dict[str, PropValue]:
@@ -127,8 +120,12 @@ class EmbeddedStore(GraphStore):
             return isinstance(runs, list) and any(str(r).partition("@")[0] in wanted for r in runs)
 
         g = self._graph
-        nodes = {k: _lifecycle(p) for k, p in g._node.items() if ours(p)}
-        edges = {EdgeKey(s, r, d): _lifecycle(p) for s, d, r, p in g.edges(keys=True, data=True) if ours(p)}
+        # read-only views, not copies: settling reads them and writes what changes (merged, as
+        # the Neo4j backend, which reads only the runs, periods and provenance, writes it too)
+        nodes = {k: MappingProxyType(p) for k, p in g._node.items() if ours(p)}
+        edges = {
+            EdgeKey(s, r, d): MappingProxyType(p) for s, d, r, p in g.edges(keys=True, data=True) if ours(p)
+        }
         return nodes, edges
 
     def node(self, key: NodeKey) -> NodeRecord | None:
@@ -165,7 +162,7 @@ class EmbeddedStore(GraphStore):
             ]
         return sorted(out, key=edge_sort_key)
 
-    def neighbourhood(self, seeds: Sequence[Seed]) -> Neighbourhood:
+    def neighbourhood(self, seeds: Sequence[Seed], holds: Holds = None) -> Neighbourhood:
         """The walk straight over the in-memory graph: one lock, one freshness check.
 
         Properties come as read-only views, not copies: a question reads a few dozen records
@@ -191,7 +188,7 @@ class EmbeddedStore(GraphStore):
                         src, dst = (other, key) if hop.inward else (key, other)
                         yield EdgeRecord(src, rel, dst, MappingProxyType(by_rel[rel]))
 
-            return walk(seeds, node, edges)
+            return walk(seeds, node, edges, holds)
 
     def limited_nodes(self) -> dict[NodeKey, list[str]]:
         with self._lock:

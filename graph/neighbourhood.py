@@ -20,7 +20,7 @@ which answers the same three questions on both backends, so that their answers a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.records import EdgeRecord, NodeKey, NodeRecord
@@ -121,23 +121,39 @@ class Neighbourhood:
         )
 
 
+#: Whether a record's properties hold (on a day, see graph.dated); ``None``: all do.
+Holds = Callable[[Mapping[str, object]], bool] | None
+
+
 def walk(
     seeds: Sequence[Seed],
     node: Callable[[NodeKey], NodeRecord | None],
     edges: Callable[[NodeKey, Hop], Iterable[EdgeRecord]],
+    holds: Holds = None,
 ) -> Neighbourhood:
     """Fetch a neighbourhood by following the steps one node at a time: how a store that
     holds the graph in memory answers. ``edges(key, hop)`` lists the node's edges of the
-    hop's relation and direction (those to other kinds may come along: they are dropped)."""
+    hop's relation and direction (those to other kinds may come along: they are dropped).
+    With ``holds``, a node or edge that does not hold is not there, nor an edge to such a node."""
     nodes: dict[NodeKey, NodeRecord] = {}
     found: dict[tuple[NodeKey, str, NodeKey], EdgeRecord] = {}
+    missing: set[NodeKey] = set()
+
+    def reach(key: NodeKey) -> bool:
+        if key in nodes:
+            return True
+        if key in missing:
+            return False
+        record = node(key)
+        if record is None or (holds is not None and not holds(record.props)):
+            missing.add(key)
+            return False
+        nodes[key] = record
+        return True
 
     def visit(key: NodeKey, steps: tuple[Step, ...]) -> None:
-        if key not in nodes:
-            record = node(key)
-            if record is None:
-                return
-            nodes[key] = record
+        if not reach(key):
+            return
         for step in steps:
             if isinstance(step, Lookup):
                 value = key.id if step.prop == "id" else nodes[key].props.get(step.prop)
@@ -146,7 +162,7 @@ def walk(
                 continue
             for e in edges(key, step):
                 other = e.src if step.inward else e.dst
-                if other.kind == step.kind:
+                if other.kind == step.kind and (holds is None or holds(e.props)) and reach(other):
                     found[e.src, e.rel, e.dst] = e
                     visit(other, step.then)
 

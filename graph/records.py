@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from graph.lifecycle import VERMELD
@@ -63,7 +64,7 @@ class NodeRecord:
     id: str
     props: Mapping[str, PropValue] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def key(self) -> NodeKey:
         return NodeKey(self.kind, self.id)
 
@@ -75,7 +76,7 @@ class EdgeRecord:
     dst: NodeKey
     props: Mapping[str, PropValue] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def key(self) -> EdgeKey:
         return EdgeKey(self.src, self.rel, self.dst)
 
@@ -257,8 +258,12 @@ class Batch:
         if stated:
             self.stated.setdefault(checked.key, set()).add(stated)
 
-    def add_edge(self, record: EdgeRecord, stated: Stated | None = None) -> None:
-        checked = check_edge(record)
+    def add_edge(
+        self, record: EdgeRecord, stated: Stated | None = None, *, checked_already: bool = False
+    ) -> None:
+        """``checked_already``: the record was made by :meth:`graph.model.Relatie.to_record`,
+        which checks it (a national import has ~150,000 edges: checking twice costs seconds)."""
+        checked = record if checked_already else check_edge(record)
         earlier = self.edges.get(checked.key)
         where = f"{checked.src} -{checked.rel}-> {checked.dst}"
         props = checked.props

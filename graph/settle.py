@@ -127,6 +127,12 @@ class _History:
     def runs(self, runs: list[Run], said: set[Stated]) -> list[Run]:
         """The record's runs after this batch: those of other scopes as they were, those of
         the batch's scopes recomputed over the new list of versions."""
+        if not runs and len(said) == 1:
+            # the common case of a first import: a new fact, stated by one version only (of
+            # complete statements: a partial one would carry it over to its later versions)
+            ((scope, version),) = said
+            if all(st.complete for _, st in self.by_scope[scope]):
+                return compress({version}, self.new[scope], scope)
         kept = [r for r in runs if r.scope not in self.new]
         for scope in sorted({r.scope for r in runs} | {s for s, _ in said}):
             if scope not in self.new:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from graph.lifecycle import GELDIG
-from graph.neighbourhood import BULKY, Hop, Neighbourhood, Seed, walk
+from graph.neighbourhood import BULKY, Holds, Hop, Neighbourhood, Seed, walk
 from graph.records import (
     ApplyResult,
     Batch,
@@ -199,8 +199,9 @@ class GraphStore(ABC):
     ) -> list[EdgeRecord]:
         """Edges matching every filter given, sorted by (src, rel, dst)."""
 
-    def neighbourhood(self, seeds: Sequence[Seed]) -> Neighbourhood:
-        """Everything reached from the seeds along their steps, for one question.
+    def neighbourhood(self, seeds: Sequence[Seed], holds: Holds = None) -> Neighbourhood:
+        """Everything reached from the seeds along their steps, for one question; with
+        ``holds``, only what holds (on a day: :mod:`graph.dated`).
 
         This generic walk asks the store once per node and step; backends override it to
         fetch in one go (see :mod:`graph.neighbourhood`)."""
@@ -214,7 +215,7 @@ class GraphStore(ABC):
                 return found
             return NodeRecord(key.kind, key.id, {k: v for k, v in found.props.items() if k not in BULKY})
 
-        return walk(seeds, node, edges)
+        return walk(seeds, node, edges, holds)
 
     def limited_nodes(self) -> dict[NodeKey, list[str]]:
         """Every node that does not hold always, with its periods (``geldig``): what a dated

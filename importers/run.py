@@ -217,6 +217,10 @@ def _build(
     file's scopes; new clashes come back as lines."""
     batch = Batch()
     clashes: set[tuple[str, int | None]] = set()
+
+    def add_checked_edge(record: EdgeRecord, stated: tuple[str, str] | None) -> None:
+        batch.add_edge(record, stated, checked_already=True)  # every parsed edge was made by Relatie
+
     for parsed in parsed_files:
         report = parsed.report
         report.origins.clear()
@@ -227,7 +231,7 @@ def _build(
         records: list[tuple[int, Any, NodeRecord | EdgeRecord]] = [
             (line, batch.add_node, n) for line, n in parsed.nodes
         ]
-        records += [(line, batch.add_edge, e) for line, e in parsed.edges]
+        records += [(line, add_checked_edge, e) for line, e in parsed.edges]
         for line, add, record in records:
             if (report.file, line) in bad:
                 continue

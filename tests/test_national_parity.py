@@ -75,6 +75,8 @@ def test_national_answers_agree(embedded_store: GraphStore, neo4j_store: GraphSt
         answered += isinstance(here, dict)
         seeds = _seeds(school, pc, "ijw-45")
         assert fetched(embedded_store, seeds) == fetched(neo4j_store, seeds)
+        for day in (date(2016, 6, 1), date(2026, 12, 1)):  # as of a day: the same fetch too
+            assert fetched(as_of(embedded_store, day), seeds) == fetched(as_of(neo4j_store, day), seeds)
     assert answered >= 190  # the sample is of real schools and postcodes: nearly all answer
 
     swv_jr = overlaps_between(embedded_store, "Swv", "jeugdregio")
