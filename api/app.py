@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.middleware import PrivacyGuard
-from api.routers import health, imports, mismatch, overlap, pages, search, who_serves
+from api.routers import docs, health, imports, mismatch, overlap, pages, search, who_serves
 from api.routers import network as network_pictures
 from graph.config import StoreTarget
 from graph.store import GraphStore
@@ -41,9 +41,11 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
         summary="Who serves a pupil who needs extra support, and how regions overlap.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by api.routers.docs, without a CDN
+        redoc_url=None,
     )
     app.state.api_key = api_key if api_key is not None else os.environ.get("SOCIALE_KAART_API_KEY")
-    problems.install(app)
+    problems.install(app, pages.error_page)
     imports.install_refusal_handler(app)
     app.include_router(health.router, prefix="/api/v1")
     app.include_router(imports.router, prefix="/api/v1")
@@ -52,6 +54,7 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
     app.include_router(mismatch.router, prefix="/api/v1")
     app.include_router(network_pictures.router, prefix="/api/v1")
     app.include_router(search.router, prefix="/api/v1")
+    app.include_router(docs.router)
     app.include_router(pages.router)  # web pages (/, /school, /swv, /beleid) and /api/v1/map
 
     app.add_middleware(PrivacyGuard)

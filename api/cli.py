@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import date
 from importlib import resources
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from graph.config import StoreTarget
 from graph.dated import as_of
+from graph.queries.names import named_in_text
 from graph.store import GraphStore, StoreError, StoreUnavailable
 from importers.report import ImportFailed
 from importers.run import run_import
@@ -177,7 +179,7 @@ def cmd_bronnen(store: GraphStore, args: argparse.Namespace) -> int:
         rows.append(
             {
                 "scope": n.id,
-                "naam": str(n.props.get("naam") or n.id),
+                "naam": named_in_text(str(n.props.get("naam") or n.id), store.node),
                 "versies": [str(v) for v in versions] if isinstance(versions, list) else [],
             }
         )
@@ -251,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     except ImportFailed as exc:
         print(exc.report.text(), file=sys.stderr)
         return EXIT_IMPORT_FAILED
+    except BrokenPipeError:
+        # the reader stopped reading (``| head``): what the command did is done; the rest of
+        # its output goes nowhere, and Python's flush at exit must not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (StoreError, OSError) as exc:
         print(f"sociale-kaart: {exc}", file=sys.stderr)
         return EXIT_STORE_UNAVAILABLE

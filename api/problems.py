@@ -7,11 +7,12 @@ Neo4j, reaches the client in the same shape with a message a person can act on.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -55,9 +56,35 @@ def problem_response(
     )
 
 
-def install(app: FastAPI) -> None:
+#: Renders a Dutch web page for an error (status, message) on a page's address.
+ErrorPage = Callable[[int, str], Response]
+
+#: Where the JSON API and its documentation live: errors there are problem+json.
+_NOT_PAGES = ("/api/", "/static/", "/docs", "/redoc", "/openapi.json")
+
+
+def _on_a_page(request: Request) -> bool:
+    """A person asked for a web page (``/beleid?date=…``, a mistyped address): they get a
+    page in Dutch, not a JSON body."""
+    return request.method in ("GET", "HEAD") and not request.url.path.startswith(_NOT_PAGES)
+
+
+def _page_reason(errors: list[dict[str, Any]]) -> str:
+    """What was wrong with a page's address, in Dutch."""
+    fields = [e["field"] for e in errors]
+    if "date" in fields:
+        return "De datum in het adres klopt niet: schrijf hem als jjjj-mm-dd, bijvoorbeeld 2025-10-01."
+    return f"Het adres van deze pagina klopt niet ({', '.join(fields) or 'onbekend veld'})."
+
+
+def install(app: FastAPI, page: ErrorPage | None = None) -> None:
+    """Turn every error into problem+json; on a web page's address (``page`` given) into a
+    Dutch page instead."""
+
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if page is not None and exc.status_code == 404 and _on_a_page(request):
+            return page(404, "Deze pagina bestaat niet.")
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem_response(
@@ -65,7 +92,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {
                 "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "body", "path")),
@@ -73,6 +100,8 @@ def install(app: FastAPI) -> None:
             }
             for e in exc.errors()
         ]
+        if page is not None and _on_a_page(request):
+            return page(422, _page_reason(errors))
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
         return problem_response(422, "Invalid request", detail, request=request, errors=errors)
 

@@ -194,8 +194,7 @@ def _merge(
             k = clash[0]
             raise ConflictError(f"{where}: {k} is {later[k]!r} here but {earlier[k]!r} earlier")
     if newer:
-        merged = {**earlier, **later}
-        merged.update({k: earlier[k] for k in PROVENANCE_KEYS if k in earlier})
+        merged = {**earlier, **later}  # the newer version is the one to cite
     else:
         merged = dict(later)
         merged.update(earlier)  # the first record's provenance stays with the facts it brought

@@ -128,6 +128,19 @@ def file_date(path: Path) -> str:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date().isoformat()
 
 
+def latest_date(path: Path, dates: list[str]) -> str:
+    """A file's version when its rows say when they were checked (a ``peildatum`` column):
+    the latest of those days, else the day the file last changed (a copy's date, which may
+    be newer than its facts)."""
+    known = []
+    for text in dates:
+        try:
+            known.append(version_date(text))
+        except ValueError:
+            continue
+    return max(known) if known else file_date(path)
+
+
 def start_table(
     path: Path, name: str, required: tuple[str, ...]
 ) -> tuple[ParsedFile, list[tuple[int, dict[str, str]]]]:

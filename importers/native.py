@@ -13,8 +13,9 @@ A node line holds the fields of its kind (see :mod:`graph.model`); an edge line 
 ``rel``, ``van`` and ``naar`` as ``Kind:id``, and any other keys become edge properties.
 
 The header says which source the file is a version of: ``scope`` (default ``native:`` and
-the source's name) and ``version``, the day its facts hold (default ``source_date`` when that
-is a date, else the day of the import). A newer version of the same scope replaces this one
+the source's name), ``naam``, what the scope is called in the list of sources (default the
+source) and ``version``, the day its facts hold (default ``source_date`` when that is a
+date, else the day of the import). A newer version of the same scope replaces this one
 (see :mod:`graph.lifecycle`).
 """
 
@@ -140,7 +141,7 @@ def _declare(out: ParsedFile, header: dict[str, Any], lineno: int) -> None:
         out.problem(
             lineno, "version", "", f"no version date in the header: taken as today, {version}", fatal=False
         )
-    out.source(scope, str(header.get("source") or scope), version)
+    out.source(scope, str(header.get("naam") or header.get("source") or scope), version)
 
 
 def _header(

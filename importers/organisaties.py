@@ -140,7 +140,8 @@ def _add(parsed: ParsedFile, row: _Row, resolver: GemeenteResolver, prov: Proven
         del parsed.nodes[since[0] :]
         del parsed.edges[since[1] :]
         return
-    parsed.tag(since, f"organisaties:{v['soort']}:{keys[0].id.lower()}", f"{v['soort']} {keys[0].id}")
+    who = v.get("naam") or keys[0].id
+    parsed.tag(since, f"organisaties:{v['soort']}:{keys[0].id.lower()}", f"gegevens en contacten van {who}")
 
 
 def _contact(

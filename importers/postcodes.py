@@ -2,8 +2,10 @@
 of addresses (2024), and PC4 centroids.
 
 The CBS file also holds PC3 and PC2 aggregate rows (``10``, ``101``); they are skipped and
-counted. It names gemeenten by their 2021 name, which is resolved to today's code; a name
-that cannot be resolved leaves the PC4 without a gemeente and is listed in the report.
+counted. It names gemeenten by their 2021 name, which is resolved to today's code; where that
+gemeente is gone and no single one took its place (Haaren, split in 2021), the row's
+woonplaats, which lies in one gemeente today, places it; else the PC4 is left without a
+gemeente and listed in the report.
 
 Which gemeente a PC4 lies in is one scope (``pc4-gemeente``), whichever table says it: the
 2024 table by addresses is a newer version of what the 2021 table said, so a PC4 of a gemeente
@@ -62,6 +64,8 @@ class CbsPostcodes:
             if key is None:
                 continue
             gm, how = resolver.by_name(row["gemeente"])
+            if gm is None and row.get("plaats"):
+                gm, how = resolver.by_place(row["plaats"])  # a gemeente gone since: Haaren (2021)
             if gm is None:
                 parsed.problem(line, "gemeente", row["gemeente"], f"unresolved: {how}", fatal=False)
                 continue

@@ -58,6 +58,8 @@ class FileReport:
     #: facts of this file's source that its older version stated and this one no longer does
     removed: int = 0
     skipped: int = 0
+    #: records this file states that an earlier file of the import states too: counted there
+    counted_before: int = 0
     #: the source this file is a version of, and that version's date
     scopes: list[str] = field(default_factory=list)
     version: str = ""
@@ -99,10 +101,19 @@ class ImportReport:
                 f"{f.file} ({f.format or 'unknown format'}{version}): {f.rows_read} rows read, "
                 f"{f.created} created, {f.updated} updated, {f.unchanged} unchanged, "
                 f"{f.removed} removed, {f.skipped} skipped, {_plural(len(f.problems), 'problem')}"
+                + (
+                    f" ({f.counted_before} records also in an earlier file, counted there)"
+                    if f.counted_before
+                    else ""
+                )
             )
             lines.extend(f"  {p}" for p in f.problems)
         if self.dry_run:
-            lines.append("Dry run: nothing was written; the counts above are what an import would do.")
+            lines.append(
+                "Dry run: nothing was written; the counts above are what an import would do."
+                if self.changed
+                else "Dry run: nothing would change, the store already holds all of this."
+            )
         elif not self.applied:
             lines.append("Nothing was applied: fix the problems above, or use --skip-invalid.")
         elif not self.changed:

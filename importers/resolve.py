@@ -4,7 +4,9 @@ Order of rules, each named in the answer so a user can check it: the code itself
 through herindelingen to the gemeente that exists now), then the normalised name
 (``'s-``, case, hyphens, spaces, dots), then the name without a provincie suffix
 (``Beek`` → ``Beek (L.)``) when exactly one gemeente has that name. Anything else stays
-unresolved and is reported: never guessed.
+unresolved and is reported: never guessed. A table that names a gemeente gone since (Haaren,
+split in 2021; Bussum, merged in 2016) may be placed by :meth:`GemeenteResolver.by_place`:
+the woonplaats of a row lies in exactly one gemeente today, which CBS's woonplaatsen say.
 
 >>> r = GemeenteResolver({"GM0888": "Beek (L.)", "GM0363": "Amsterdam"}, {"GM0457": "GM0363"})
 >>> r.by_name("beek")
@@ -14,6 +16,9 @@ unresolved and is reported: never guessed.
 >>> r = GemeenteResolver({"GM0363": "Amsterdam"}, {"GM0457": "GM0363"}, {"GM0457": "Weesp"})
 >>> r.by_name("WEESP")
 ('GM0363', 'former name, via herindeling')
+>>> r = GemeenteResolver({"GM0824": "Oisterwijk"}, {}, places={"GM0824": ["Haaren", "Moergestel"]})
+>>> r.by_place("Haaren")
+('GM0824', 'woonplaats Haaren, which lies in Oisterwijk now')
 """
 
 from __future__ import annotations
@@ -78,9 +83,11 @@ class GemeenteResolver:
         current: Mapping[str, str],
         successor: Mapping[str, str],
         former: Mapping[str, str] | None = None,
+        places: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         """``current``: code → name of gemeenten that exist now; ``successor``: old → new code;
-        ``former``: code → name of gemeenten that no longer exist, where the name is known."""
+        ``former``: code → name of gemeenten that no longer exist, where the name is known;
+        ``places``: code → the woonplaatsen of a gemeente that exists now."""
         self.current = dict(current)
         self.successor = dict(successor)
         former_names: dict[str, set[str]] = {}
@@ -93,6 +100,13 @@ class GemeenteResolver:
         for code, name in self.current.items():
             bases.setdefault(_base(name), []).append(code)
         self._bases = {b: codes[0] for b, codes in bases.items() if len(codes) == 1}
+        in_gemeente: dict[str, set[str]] = {}
+        for code, names in (places or {}).items():
+            if code in self.current:
+                for place in names:
+                    in_gemeente.setdefault(normalise(place), set()).add(code)
+        # a woonplaats name that two gemeenten have (Hengelo, Beek) places nothing
+        self._places = {n: next(iter(c)) for n, c in in_gemeente.items() if len(c) == 1}
 
     @classmethod
     def from_records(cls, nodes: Iterable[NodeRecord], merges: Iterable[Merge]) -> GemeenteResolver:
@@ -101,7 +115,20 @@ class GemeenteResolver:
         named = [n for n in nodes if n.props.get("naam")]
         current = {n.id: str(n.props["naam"]) for n in named if not n.props.get("opgeheven")}
         former = {n.id: str(n.props["naam"]) for n in named if n.props.get("opgeheven")}
-        return cls(current, successor_map(merges), former)
+        places = {
+            n.id: [str(p) for p in n.props["woonplaatsen"]]
+            for n in named
+            if isinstance(n.props.get("woonplaatsen"), list)
+        }
+        return cls(current, successor_map(merges), former, places)
+
+    def by_place(self, place: str) -> tuple[str | None, str]:
+        """The gemeente a woonplaats lies in today, when exactly one has a woonplaats of that
+        name: where a row's gemeente is gone, its place still says where the row is now."""
+        code = self._places.get(normalise(place))
+        if code is None:
+            return None, f"no one gemeente has a woonplaats {place!r}"
+        return code, f"woonplaats {place}, which lies in {self.current[code]} now"
 
     def by_code(self, code: str) -> tuple[str | None, str]:
         seen = set()

@@ -195,6 +195,7 @@ def _count(report: ImportReport, parsed_files: list[ParsedFile], result: Any) ->
             status = result.outcomes.get(key)
             if status:
                 setattr(f, status, getattr(f, status) + 1)
+        f.counted_before = len(f.origins.keys() & counted)
         counted |= f.origins.keys()
     newest: dict[str, ParsedFile] = {}
     for parsed in parsed_files:

@@ -104,6 +104,7 @@ class SwvGemeenten2013:
         resolver = context.gemeenten() if context else None
         edges: dict[tuple[str, str], dict[str, Any]] = {}
         made: set[str] = set()
+        by_place: dict[str, int] = {}
         for line, row in rows:
             try:
                 code = ids.swv_code(row["swv_code"])
@@ -118,6 +119,11 @@ class SwvGemeenten2013:
                 # The conversion split 'Bergen (NH.)' into name and restriction: put it back.
                 name, restrictie = f"{name} ({restrictie})", ""
             gm, how = resolver.by_name(name) if resolver else (None, "no gemeenten loaded")
+            if gm is None and resolver is not None:
+                # a gemeente of 2013 gone since (Bussum, 2016): where its woonplaats lies now
+                gm, _ = resolver.by_place(name)
+                if gm is not None:
+                    by_place.setdefault(f"{name} → {resolver.current[gm]}", line)
             if gm is None:
                 parsed.problem(line, "gemeentenaam", name, f"unresolved: {how}", fatal=False)
                 continue
@@ -148,6 +154,15 @@ class SwvGemeenten2013:
                     )
                 else:
                     edge[f"{parsed_restrictie[0]}_pc4"].extend(parsed_restrictie[1])
+        if by_place:
+            parsed.problem(
+                min(by_place.values()),
+                "gemeentenaam",
+                "",
+                f"{len(by_place)} gemeenten of 2013 gone since, placed in the gemeente their "
+                f"woonplaats lies in now: {', '.join(sorted(by_place))}",
+                fatal=False,
+            )
         for (gm, code), edge in sorted(edges.items()):
             line = edge.pop("line")
             parsed.add_relation(

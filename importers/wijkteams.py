@@ -67,10 +67,9 @@ import yaml
 from pydantic import ValidationError
 
 from graph import ids
-from graph.lifecycle import version_date
 from graph.model import Provenance, entity
 from graph.records import NodeKey
-from importers.base import Context, ParsedFile, file_date, start_table
+from importers.base import Context, ParsedFile, latest_date, start_table
 from importers.report import FileReport, problems_from_validation
 from importers.resolve import GemeenteResolver
 from importers.tabular import header_of
@@ -407,13 +406,7 @@ def _provenance(source: str, date: str, path: Path, import_id: str) -> Provenanc
 
 def _version(parsed: ParsedFile, path: Path, dates: list[str]) -> None:
     """The file's version: its latest peildatum, else the day the file last changed."""
-    known = []
-    for text in dates:
-        try:
-            known.append(version_date(text))
-        except ValueError:
-            continue
-    parsed.version = max(known) if known else file_date(path)
+    parsed.version = latest_date(path, dates)
 
 
 def _no_date_note(parsed: ParsedFile, line: int | None, field_name: str) -> None:

@@ -18,6 +18,10 @@ one need; ``6,5`` weeks is a Dutch number; ``1-1-2025`` is a Dutch date).
 
     contract_id,opdrachtgever,aanbieder_id,behoeften,geldig_van,geldig_tot,fictief
 
+Both may have a ``peildatum`` column, the day a row was checked: the file is the version of
+its latest peildatum (without one, of the day the file last changed, which for a copy may
+be later than its facts).
+
 Needs are taxonomy codes separated by spaces, ``|``, ``,`` or ``;``: a bare iJw
 productcategorie (``45``) means ``ijw-45``, a bare word (``dyslexie``) the education need
 ``onderwijs-dyslexie``. Whether the need exists is checked by the store when the batch is
@@ -35,7 +39,7 @@ from typing import Any
 from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
-from importers.base import Context, ParsedFile, file_date, start_table
+from importers.base import Context, ParsedFile, latest_date, start_table
 from importers.tabular import decimal, header_of
 
 #: Need-taxonomy systems (``Behoefte.stelsel``); a need id is ``<stelsel>-<code>``.
@@ -134,10 +138,10 @@ class _Rows:
         cls, path: Path, import_id: str
     ) -> tuple[ParsedFile, list[tuple[int, dict[str, str]]], Provenance]:
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
-        prov = Provenance(source=f"{cls.NAME}: {path.name}", source_date=file_date(path), import_id=import_id)
-        parsed.version = prov.source_date
+        parsed.version = latest_date(path, [r.get("peildatum", "") for _, r in rows])
+        prov = Provenance(source=f"{cls.NAME}: {path.name}", source_date=parsed.version, import_id=import_id)
         if rows:
-            known = set(cls.REQUIRED) | set(cls.OPTIONAL)
+            known = set(cls.REQUIRED) | set(cls.OPTIONAL) | {"peildatum"}
             unknown = [c for c in rows[0][1] if c and c not in known]
             if unknown:
                 parsed.problem(

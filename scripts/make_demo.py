@@ -144,6 +144,7 @@ def main() -> int:
             "source": source,
             "source_date": version,
             "scope": f"demo:{scope}",
+            "naam": f"{names.get(scope, scope)} (demo Kennemerland)",
             "version": version,
         }
         lines = [

@@ -62,7 +62,7 @@ QUESTION = {"school": "15UJ00", "postcode": "2011AB", "need": "45"}
 class Broken(EmbeddedStore):
     """A store with a bug: its message quotes what it was asked, as bugs' messages do."""
 
-    def neighbourhood(self, seeds):  # type: ignore[no-untyped-def]
+    def neighbourhood(self, seeds, holds=None):  # type: ignore[no-untyped-def]
         raise RuntimeError(f"kapot bij {[str(s.key) for s in seeds]}")
 
 

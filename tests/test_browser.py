@@ -314,6 +314,20 @@ def test_page_loads_with_no_console_error_and_nothing_from_another_host(
     watch.check()
 
 
+def test_the_api_documentation_renders_from_this_server_alone(
+    driver: Any, app_url: str, watch: Watch
+) -> None:
+    """Swagger UI at /docs, linked from every page, shows the operations and fetches nothing
+    from a CDN (FastAPI's own /docs would load it from jsdelivr)."""
+    driver.get(app_url + "/docs")
+    wait_for(lambda: driver.find_elements("css selector", ".opblock"), what="the documented operations")
+    paths = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.opblock-summary-path')).map(e => e.textContent)"
+    )
+    assert any("who-serves" in p for p in paths), paths
+    watch.check()
+
+
 def ask(driver: Any, app_url: str, *, need: str, postcode: str = "2011") -> None:
     """The school's question with the mouse: find a Haarlem school, pick it, ask."""
     from selenium.webdriver.support.ui import Select

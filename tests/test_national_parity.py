@@ -109,6 +109,9 @@ def _dated_answers(store: GraphStore) -> None:
     assert {r.role: r.id for r in who_serves(store, school, "5076", "45", date(2026, 12, 1)).roles}[
         "gemeente_jeugdhulp"
     ] == haaren
+    # and in 2020 too: the 2021 table names Haaren, and the PC4's woonplaats places it
+    before = who_serves(store, school, "5076", "45", date(2020, 6, 1))
+    assert {r.role: r.id for r in before.roles}["gemeente_jeugdhulp"] == haaren
     assert overlap(as_of(store, date(2016, 6, 1)), "JZ08", "GM0050").shared_gemeenten == ["GM0050"]
     assert overlap(as_of(store, date(2026, 12, 1)), "JZ08", "GM0050").shared_gemeenten == []
 

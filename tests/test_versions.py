@@ -13,6 +13,7 @@ import pytest
 
 from graph.dated import as_of
 from graph.lifecycle import ended_on
+from graph.queries.who_serves import who_serves
 from graph.records import NodeKey
 from graph.store import GraphStore
 from importers import run
@@ -189,3 +190,25 @@ def test_a_school_that_closed_is_not_answered_for_and_says_since_when(
     with pytest.raises(QueryError) as err:
         who_serves(store, "00AA00", "2011", "45", date(2026, 1, 1))
     assert err.value.status == 404 and "niet meer sinds 2025-11-01" in str(err.value)
+
+
+def test_a_pc4_in_no_gemeente_on_the_day_says_when_it_is_in_one(store: GraphStore, tmp_path: Path) -> None:
+    """A PC4 that only a later version of the table places: an answer for a day before that
+    guesses no gemeente, and its warning says where the history places the PC4, and from when."""
+    school = [
+        json.dumps({"kind": "School", "id": "99ZZ00", "naam": "Testschool (fictief)", "soort": "BAO"}),
+        json.dumps({"kind": "PC4", "id": "2011"}),
+        json.dumps({"rel": "LIGT_IN", "van": "School:99ZZ00", "naar": "PC4:2011"}),
+    ]
+    base = version(tmp_path / "base.jsonl", "test:basis", "2021-01-01", HAARLEM, *school)
+    in_gm = json.dumps({"rel": "LIGT_IN", "van": "PC4:2011", "naar": "Gemeente:GM0392"})
+    v1 = version(
+        tmp_path / "v1.jsonl", "test:pc4-gemeente", "2021-01-01", json.dumps({"kind": "PC4", "id": "2011"})
+    )
+    v2 = version(tmp_path / "v2.jsonl", "test:pc4-gemeente", "2024-01-01", in_gm)
+    run_import(store, [base, v1, v2])
+    then = who_serves(store, "99ZZ00", "2011", "45", date(2022, 6, 1))
+    assert {r.role: r.id for r in then.roles}["gemeente_jeugdhulp"] is None
+    assert any("Haarlem (GM0392) (vanaf 2024-01-01)" in w for w in then.warnings), then.warnings
+    now = who_serves(store, "99ZZ00", "2011", "45", date(2025, 6, 1))
+    assert {r.role: r.id for r in now.roles}["gemeente_jeugdhulp"] == "GM0392"

@@ -13,6 +13,8 @@ from collections import defaultdict
 
 from graph.dated import as_of
 from graph.queries.mismatch import Report, SwvRow, current_report, gemeenten_per_pc4
+from graph.queries.names import label
+from graph.records import NodeKey
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder
 from viz.reads import name, records, width
@@ -31,7 +33,7 @@ def mismatch_network(store: GraphStore) -> Network:
             f"Regio:{region_id}",
             node_label("Regio", region_id, name(region)),
             "jeugdregio",
-            f"Jeugdregio {name(region) or region_id} ({region_id})",
+            label(region, NodeKey("Regio", region_id)),
         )
     largest = max(shared.values(), default=0)
     for row in report.swvs:
@@ -39,14 +41,15 @@ def mismatch_network(store: GraphStore) -> Network:
         ref = f"Swv:{row.swv}"
         b.node(
             ref,
-            row.swv,
+            node_label("Swv", row.swv, name(swvs.get(row.swv)), 28),
             "swv_meerdere" if several else "swv",
-            _swv_title(row, name(swvs.get(row.swv))),
+            _swv_title(row),
         )
         for region_id in row.jeugdregios:
             n = shared.get((row.swv, region_id), 0)
             people = inwoners.get((row.swv, region_id))
-            text = f"{row.swv} en jeugdregio {region_id}: {n} gedeelde postcodegebieden (PC4)"
+            regio = label(regions.get(region_id), NodeKey("Regio", region_id))
+            text = f"{row.naam or row.swv} en {regio}: {n} gedeelde postcodegebieden (PC4)"
             if people:
                 text += f", {people:,} inwoners".replace(",", ".")
             b.edge(ref, f"Regio:{region_id}", "", text, width(n, largest))
@@ -77,10 +80,10 @@ def _shared_pc4(store: GraphStore) -> tuple[dict[tuple[str, str], int], dict[tup
     return counts, inwoners
 
 
-def _swv_title(row: SwvRow, swv_name: str | None) -> str:
+def _swv_title(row: SwvRow) -> str:
     lines = [
-        f"Samenwerkingsverband {swv_name or row.swv} ({row.swv})",
-        f"Jeugdregio's: {', '.join(row.jeugdregios) or 'geen bekend'}",
+        row.naam or row.swv,
+        f"Jeugdregio's: {', '.join(row.jeugdregios_naam or row.jeugdregios) or 'geen bekend'}",
         f"Gemeenten: {row.gemeenten}; schoolbesturen: {row.besturen}; scholen: {row.scholen}",
         f"Wijkteams: {row.wijkteams}; gecontracteerde zorgaanbieders: {row.zorgaanbieders}",
     ]

@@ -14,6 +14,7 @@ from datetime import date
 from graph import ids
 from graph.dated import as_of, day_of
 from graph.queries.domain import SECTOR, valid_on
+from graph.queries.names import label
 from graph.queries.overlap import RegionError
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
@@ -44,7 +45,7 @@ def swv_network(
         raise RegionError(f"no samenwerkingsverband {code} is known", 404)
     day = day_of(store, on)
     me = str(key)
-    b = NetworkBuilder(f"Samenwerkingsverband {name(swv) or code} en zijn partners")
+    b = NetworkBuilder(f"{label(swv)} en zijn partners")
     b.node(me, node_label("Swv", code, name(swv)), "swv", _swv_title(swv))
 
     pc4 = {e.src.id for e in store.edges(rel="IN_WERKGEBIED", dst=key) if e.src.kind == "PC4"}
@@ -69,7 +70,7 @@ def swv_network(
 
 
 def _swv_title(swv: NodeRecord) -> str:
-    lines = [f"Samenwerkingsverband {name(swv) or swv.id} ({swv.id})"]
+    lines = [label(swv)]
     if swv.props.get("sector"):
         lines.append(f"Sector: {swv.props['sector']}")
     lines.append(f"Bron: {swv.props.get('source', '?')}, {swv.props.get('source_date', '?')}")
@@ -99,7 +100,7 @@ def _draw_gemeenten(
         if shared:
             lines.append(
                 f"{shared} postcodegebieden (PC4) van {name(record) or gm} liggen in het werkgebied "
-                f"van {code} (van de {total_pc4} van het SWV)"
+                f"van het samenwerkingsverband (van de {total_pc4} van het SWV)"
             )
         if gm in restricted:
             rule = f": {restricted[gm]}" if restricted[gm] else ""
@@ -124,10 +125,10 @@ def _draw_regions(b: NetworkBuilder, store: GraphStore, gemeenten: dict[str, Nod
                     ref,
                     node_label("Regio", region_id, name(region)),
                     "jeugdregio",
-                    f"Jeugdregio {name(region) or region_id} ({region_id})",
+                    label(region),
                 )
                 drawn.append(ref)
-            title = f"{name(gemeenten[gm]) or gm} hoort bij jeugdregio {name(region) or region_id}"
+            title = f"{name(gemeenten[gm]) or gm} hoort bij {label(region)}"
             if partly:
                 title += " (alleen het deel van een later opgeheven gemeente)"
             b.edge(f"Gemeente:{gm}", ref, "deels" if partly else "jeugdregio", title)
@@ -235,7 +236,7 @@ def _draw_schools(
             ref,
             node_label("Schoolbestuur", bid, name(boards[bid])),
             "schoolbestuur",
-            f"Schoolbestuur {name(boards[bid]) or bid} ({bid}): {size[bid]} scholen in het werkgebied",
+            f"{label(boards.get(bid), NodeKey('Schoolbestuur', bid))}: {size[bid]} scholen in het werkgebied",
         )
         if bid in members:
             b.edge(ref, me, "lid", f"Schoolbestuur {bid} is lid van {code}", 2)
@@ -261,7 +262,7 @@ def _draw_schools(
             ref,
             node_label("School", sid, name(record)),
             "school",
-            f"School {name(record) or sid} ({sid}), {soort}, {place}".rstrip(", "),
+            f"{label(record, NodeKey('School', sid))}, {soort}, {place}".rstrip(", "),
             cluster=f"Schoolbestuur:{board}" if board in shown_boards else None,  # folded into its board
         )
         if sid in joined:

@@ -9,6 +9,7 @@ only, never the full PC6, because a saved picture travels further than an answer
 from __future__ import annotations
 
 from graph.queries.answer import Answer, Provider, Role, Step
+from graph.queries.names import REL_WORDS
 from viz.model import Network, NetworkBuilder
 from viz.styles import KIND_NAME, group_of, node_label, short
 
@@ -39,38 +40,28 @@ ROLE_KIND: dict[str, tuple[str, str | None]] = {
     "ggd": ("Regio", "ggd"),
 }
 
-#: Relations of a proof path in words, read along the path (school → board, area → team).
-REL_LABEL: dict[str, str] = {
-    "LIGT_IN": "ligt in",
-    "IN_WERKGEBIED": "in werkgebied van",
-    "BESTUURT": "bestuurd door",
-    "BEDIENT": "bediend door",
-    "HOORT_BIJ": "hoort bij",
-    "WERKT_VOOR": "werkt voor",
-    "OPDRACHTGEVER_VAN": "koopt in via",
-    "GECONTRACTEERD": "met",
-}
-
 
 def who_serves_network(answer: Answer) -> Network:
     """Draw ``answer``: node ids are the graph's ``Kind:id`` (``Swv:PO2704``), so a picture can
     be checked against the answer it came from."""
     pc4 = answer.postcode[:4]
-    b = NetworkBuilder(f"Wie helpt deze leerling? School {answer.school}, postcode {pc4}")
+    school_naam = answer.school_naam or f"School {answer.school}"
+    need_naam = answer.need_naam or answer.need
+    b = NetworkBuilder(f"Wie helpt deze leerling? {school_naam}, postcode {pc4}")
     regular = "ja" if answer.enrolled_regular else "nee"
     b.node(
         QUESTION,
-        f"Vraag\nschool {answer.school}\npostcode {pc4}\nhulpvraag {answer.need}",
+        f"Vraag\n{short(school_naam, 24)}\npostcode {pc4}\n{short(need_naam, 24)}",
         "vraag",
-        f"Vraag van de school: school {answer.school}, woonadres in postcode {pc4}, "
-        f"hulpvraag {answer.need}, peildatum {answer.date}, "
+        f"Vraag van de school: {school_naam}, woonadres in postcode {pc4}, "
+        f"hulpvraag {need_naam}, peildatum {answer.date}, "
         f"ingeschreven op een reguliere school: {regular}.\n"
         "De vraag wordt beantwoord en niet bewaard.",
     )
     school = f"School:{answer.school}"
     home = f"PC4:{pc4}"
     b.node(
-        school, f"School\n{answer.school}", "school", f"School {answer.school}: de school van inschrijving"
+        school, f"School\n{short(school_naam, 24)}", "school", f"{school_naam}: de school van inschrijving"
     )
     b.node(home, f"Postcode\n{pc4}", "pc4", f"Postcode {pc4}: het woonadres van de leerling")
     b.edge(QUESTION, school, "school", "De school waar de leerling is ingeschreven", 2)
@@ -80,7 +71,7 @@ def who_serves_network(answer: Answer) -> Network:
     for role in answer.roles:
         _draw_role_path(b, role)
     for rank, provider in enumerate(answer.providers, 1):
-        _draw_provider(b, provider, rank, answer.need)
+        _draw_provider(b, provider, rank, answer.need_naam or answer.need)
     b.notes += [f"Let op: {w}" for w in answer.warnings]
     return b.build()
 
@@ -99,21 +90,20 @@ def _source(step: Step) -> str:
 def _step_text(step: Step) -> str:
     if step.node:
         ref = _node_ref(step.node)
-        shown = "volledige postcode van het woonadres (PC6)" if ref == HOME_PC6 else ref
+        shown = "volledige postcode van het woonadres (PC6)" if ref == HOME_PC6 else step.label or ref
         return f"{shown}{_source(step)}"
-    return f"  —{step.rel}—{_source(step)}"
+    return f"  —{step.label or step.rel}—{_source(step)}"
 
 
-def _add_path_node(b: NetworkBuilder, ref: str) -> None:
+def _add_path_node(b: NetworkBuilder, ref: str, label: str = "") -> None:
     if b.has(ref):
         return
     if ref == HOME_PC6:
         b.node(ref, "Woonadres\n(PC6)", "gebied", "De volledige postcode van het woonadres (niet getoond)")
         return
     kind, _, ident = ref.partition(":")
-    b.node(
-        ref, f"{KIND_NAME.get(kind, kind)}\n{ident}", group_of(kind), f"{KIND_NAME.get(kind, kind)} {ident}"
-    )
+    word = KIND_NAME.get(kind, kind)
+    b.node(ref, f"{word}\n{short(label or ident, 24)}", group_of(kind), label or f"{word} {ident}")
 
 
 def _role_target(role: Role, chain: list[str]) -> tuple[str, str]:
@@ -152,8 +142,7 @@ def _draw_role_node(b: NetworkBuilder, role: Role) -> None:
         return
     target, group = _role_target(role, [_node_ref(s.node) for s in role.path if s.node])
     kind = target.partition(":")[0]
-    name = role.name or role.id
-    lines = [f"{KIND_NAME.get(kind, kind)} {name} ({role.id})", f"Rol: {label}"]
+    lines = [role.name or f"{KIND_NAME.get(kind, kind)} {role.id}", f"Rol: {label}"]
     lines += _contact_text(role.contact)
     if role.extra.get("niveau"):
         lines.append(f"Gevonden op niveau: {role.extra['niveau']}")
@@ -180,28 +169,30 @@ def _draw_role_path(b: NetworkBuilder, role: Role) -> None:
         ref = _node_ref(step.node)
         if previous is None and not b.has(ref):
             # a path that starts at a place not drawn yet (the buurt of the home, say)
-            _add_path_node(b, ref)
+            _add_path_node(b, ref, step.label)
             b.edge(QUESTION, ref, "woonadres ligt in", "Het woonadres ligt in dit gebied")
-        _add_path_node(b, ref)
+        _add_path_node(b, ref, step.label)
         if previous is not None and previous != ref:
             if ref == target:
                 b.edge(previous, ref, label, f"{label}: {proof}", 2)
                 reached = True
             else:
                 rel = pending.rel if pending and pending.rel else ""
-                b.edge(previous, ref, REL_LABEL.get(rel, rel.lower()), f"{rel}{_source(pending or Step())}")
+                b.edge(previous, ref, REL_WORDS.get(rel, rel.lower()), f"{rel}{_source(pending or Step())}")
         previous, pending = ref, None
     if not reached:
         b.edge(QUESTION, target, label, f"{label}: {proof}", 2)
 
 
-def _buyer_ref(b: NetworkBuilder, opdrachtgever: str) -> str:
+def _buyer_ref(b: NetworkBuilder, p: Provider) -> str:
     """The node of the gemeente or jeugdregio that bought the care (usually drawn already)."""
+    opdrachtgever = p.opdrachtgever
     kind = "Gemeente" if opdrachtgever.upper().startswith("GM") else "Regio"
     ref = f"{kind}:{opdrachtgever}"
     if not b.has(ref):
         soort = "jeugdregio" if opdrachtgever.upper().startswith("JZ") else None
-        b.node(ref, opdrachtgever, group_of(kind, soort), f"Opdrachtgever {opdrachtgever}")
+        naam = p.opdrachtgever_naam or opdrachtgever
+        b.node(ref, short(naam, 24), group_of(kind, soort), f"Opdrachtgever {naam}")
     return ref
 
 
@@ -212,7 +203,7 @@ def _km(value: float | None) -> str:
 def _draw_provider(b: NetworkBuilder, p: Provider, rank: int, need: str) -> None:
     ref = f"Zorgaanbieder:{p.id}"
     lines = [
-        f"Zorgaanbieder {p.name} ({p.id})",
+        f"Zorgaanbieder {p.name}",
         f"Plaats {rank} in de volgorde: kortste wachttijd, dan dichtst bij huis",
         f"Afstand tot het woonadres: {_km(p.distance_home_km)}; tot de school: {_km(p.distance_school_km)}",
     ]
@@ -229,9 +220,10 @@ def _draw_provider(b: NetworkBuilder, p: Provider, rank: int, need: str) -> None
     b.node(contract, f"Contract\n{short(p.contract, 24)}", "contract", f"Contract {p.contract}")
     sources = "\n".join(_step_text(s) for s in p.path)
     b.edge(
-        _buyer_ref(b, p.opdrachtgever),
+        _buyer_ref(b, p),
         contract,
         "koopt in",
-        f"{p.opdrachtgever} kocht zorg in met contract {p.contract}\nBewijs:\n{sources}",
+        f"{p.opdrachtgever_naam or p.opdrachtgever} kocht zorg in met contract {p.contract}"
+        f"\nBewijs:\n{sources}",
     )
     b.edge(contract, ref, "gecontracteerd", f"Gecontracteerd voor hulpvraag {need} op de peildatum", 2)

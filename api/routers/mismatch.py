@@ -52,6 +52,9 @@ class SplitGemeenteOut(BaseModel):
         description="SWV → number of the gemeente's PC4 areas in it", examples=[{"PO2801": 40, "PO2802": 12}]
     )
     naam: str = Field(examples=["Rotterdam (GM0599)"])
+    swvs_naam: dict[str, str] = Field(
+        description="SWV → its name with its code", examples=[{"PO2801": "Samenwerkingsverband PO 28-01"}]
+    )
 
 
 class GemeenteFlowOut(BaseModel):
@@ -76,6 +79,9 @@ class GemeenteFlowOut(BaseModel):
 class ReportOut(BaseModel):
     swvs: list[SwvRowOut]
     swvs_in_several_jeugdregios: list[str] = Field(examples=[["PO2704"]])
+    swvs_in_several_jeugdregios_naam: list[str] = Field(
+        description="the same SWVs by name", examples=[["Samenwerkingsverband Zuid-Kennemerland (PO 27-04)"]]
+    )
     split_gemeenten: list[SplitGemeenteOut]
     pupil_flows_per_gemeente: list[GemeenteFlowOut]
     methode_leerlingen: str = Field(description="how the pupil ranges are made")

@@ -34,6 +34,11 @@ class OverlapOut(BaseModel):
     inwoners_shared: int | None
     share_of_a_inwoners: float | None = Field(description="share of A's inwoners living in the overlap")
     share_of_b_inwoners: float | None
+    a_naam: str = Field(
+        description="A's name with its code", examples=["Samenwerkingsverband Zuid-Kennemerland (PO 27-04)"]
+    )
+    b_naam: str = Field(examples=["Jeugdregio Zuid-Kennemerland (JZ11)"])
+    shared_gemeenten_naam: list[str] = Field(examples=[["Bloemendaal (GM0377)", "Haarlem (GM0392)"]])
 
 
 class OverlapPage(BaseModel):

@@ -73,6 +73,12 @@ def _page(template: str, status: int = 200, *, private: bool = False, **context:
     return HTMLResponse(html, status_code=status, headers=PRIVATE_HEADERS if private else PAGE_HEADERS)
 
 
+def error_page(status: int, melding: str) -> HTMLResponse:
+    """The page for an address that does not work (see api.problems)."""
+    title = "Niet gevonden" if status == 404 else "Dit adres klopt niet"
+    return _page("niet_gevonden.html", status, title=title, melding=melding)
+
+
 def _vis_network(name: str) -> bytes:
     return assets.vis_network_js() if name.endswith(".js") else assets.vis_network_css()
 
@@ -316,7 +322,12 @@ def beleid(
         )
     gm_naam = {n.id: label(n) for n in store.nodes("Gemeente")}
     verdeeld = [
-        {"naam": gm_naam.get(v.gemeente, v.gemeente), "sector": v.sector, "swvs": v.swvs}
+        {
+            "naam": gm_naam.get(v.gemeente, v.gemeente),
+            "sector": v.sector,
+            "swvs": v.swvs,
+            "swvs_naam": v.swvs_naam,
+        }
         for v in rapport.split_gemeenten
     ]
     stromen = []

@@ -25,6 +25,11 @@ class StepOut(BaseModel):
     rel: str | None = Field(default=None, examples=["IN_WERKGEBIED"])
     source: str = Field(examples=["Regeling regio-indeling SWV (BWBR0032324)"])
     source_date: str = Field(examples=["2015-04-23"])
+    label: str = Field(
+        default="",
+        description="the node's name with its code, or the relation in words",
+        examples=["ligt in"],
+    )
 
 
 class RoleOut(BaseModel):
@@ -46,6 +51,9 @@ class ProviderOut(BaseModel):
     distance_home_km: float | None
     distance_school_km: float | None
     path: list[StepOut]
+    opdrachtgever_naam: str | None = Field(
+        description="its name with the code beside it", examples=["Jeugdregio Zuid-Kennemerland (JZ11)"]
+    )
 
 
 class AnswerOut(BaseModel):
@@ -57,6 +65,10 @@ class AnswerOut(BaseModel):
     roles: list[RoleOut]
     providers: list[ProviderOut]
     warnings: list[str]
+    school_naam: str | None = Field(
+        description="the school's name with its code", examples=["De Ark (15UJ00)"]
+    )
+    need_naam: str | None = Field(description="the need's name", examples=["Jeugdhulp ambulant"])
 
 
 @router.get(
@@ -64,7 +76,7 @@ class AnswerOut(BaseModel):
     response_model=AnswerOut,
     summary="Who serves this pupil",
     responses={
-        404: {"model": Problem, "description": "unknown school (with the closest matches) or postcode"},
+        404: {"model": Problem, "description": "unknown school (with the closest matches), postcode or need"},
         422: {"model": Problem, "description": "a malformed school code or postcode"},
     },
 )

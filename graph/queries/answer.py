@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.queries.names import label
+from graph.queries.names import REL_WORDS, label
 from graph.records import EdgeRecord, NodeRecord
 
 
@@ -31,6 +31,7 @@ class Step:
     rel: str | None = None
     source: str = ""
     source_date: str = ""
+    label: str = ""  # the node's name with its code, or the relation in words
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Provider:
     distance_home_km: float | None
     distance_school_km: float | None
     path: list[Step]
+    opdrachtgever_naam: str | None = None  # the buyer's name with its code beside it
 
 
 @dataclass
@@ -66,6 +68,8 @@ class Answer:
     roles: list[Role]
     providers: list[Provider]
     warnings: list[str]
+    school_naam: str | None = None  # what people call the school and the need asked about
+    need_naam: str | None = None
 
 
 RULES = {
@@ -90,9 +94,13 @@ def step_of(record: NodeRecord | EdgeRecord) -> Step:
             node=str(record.key),
             source=str(props.get("source", "")),
             source_date=str(props.get("source_date", "")),
+            label=label(record),
         )
     return Step(
-        rel=record.rel, source=str(props.get("source", "")), source_date=str(props.get("source_date", ""))
+        rel=record.rel,
+        source=str(props.get("source", "")),
+        source_date=str(props.get("source_date", "")),
+        label=REL_WORDS.get(record.rel, record.rel.lower().replace("_", " ")),
     )
 
 

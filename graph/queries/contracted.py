@@ -77,6 +77,7 @@ def contracted_providers(
                     near_home,
                     near_school,
                     [step_of(r) for r in (c_edge, contract, p_edge, provider) if r is not None],
+                    name_of(g.node(buyer)),
                 )
 
     def rank(p: Provider) -> tuple[float, float]:

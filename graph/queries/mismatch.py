@@ -48,6 +48,7 @@ class SplitGemeente:
     sector: str
     swvs: dict[str, int]  # SWV -> number of the gemeente's PC4 areas in it
     naam: str = ""
+    swvs_naam: dict[str, str] = field(default_factory=dict)  # SWV -> its name with its code
 
 
 @dataclass
@@ -70,6 +71,7 @@ class GemeenteFlow:
 class Report:
     swvs: list[SwvRow] = field(default_factory=list)
     swvs_in_several_jeugdregios: list[str] = field(default_factory=list)
+    swvs_in_several_jeugdregios_naam: list[str] = field(default_factory=list)
     split_gemeenten: list[SplitGemeente] = field(default_factory=list)
     pupil_flows_per_gemeente: list[GemeenteFlow] = field(default_factory=list)
     #: how the pupil ranges are made (graph.queries.pupils)
@@ -100,9 +102,9 @@ def mismatch(store: GraphStore, on: date | None = None) -> Report:
     store = as_of(store, on)
     scan = _scan(store, day_of(store, on))
     report = Report(swvs=_swv_rows(scan))
-    report.swvs_in_several_jeugdregios = [
-        r.swv for r in sorted(report.swvs, key=lambda r: -len(r.jeugdregios)) if len(r.jeugdregios) > 1
-    ]
+    several = [r for r in sorted(report.swvs, key=lambda r: -len(r.jeugdregios)) if len(r.jeugdregios) > 1]
+    report.swvs_in_several_jeugdregios = [r.swv for r in several]
+    report.swvs_in_several_jeugdregios_naam = [r.naam for r in several]
     report.split_gemeenten = _split_gemeenten(scan)
     report.pupil_flows_per_gemeente = _gemeente_flows(scan)
     return report
@@ -202,7 +204,13 @@ def _split_gemeenten(scan: _Scan) -> list[SplitGemeente]:
                 per_gm[(g, sector)][s] += 1
     return sorted(
         (
-            SplitGemeente(g, sector, dict(sorted(counts.items())), scan.name("Gemeente", g))
+            SplitGemeente(
+                g,
+                sector,
+                dict(sorted(counts.items())),
+                scan.name("Gemeente", g),
+                {s: scan.name("Swv", s) for s in sorted(counts)},
+            )
             for (g, sector), counts in per_gm.items()
             if len(counts) > 1
         ),

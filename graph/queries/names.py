@@ -18,6 +18,9 @@ jeugdregio "Groningen" like the gemeente.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from graph.records import NodeKey, NodeRecord
 
 #: What a region of each soort is called, before its name ("Jeugdregio Groningen").
@@ -71,6 +74,19 @@ def human_code(kind: str, ident: str) -> str:
     return ident
 
 
+#: Relations of a proof path in words, read along the path (school → board, area → team).
+REL_WORDS: dict[str, str] = {
+    "LIGT_IN": "ligt in",
+    "IN_WERKGEBIED": "in werkgebied van",
+    "BESTUURT": "bestuurd door",
+    "BEDIENT": "bediend door",
+    "HOORT_BIJ": "hoort bij",
+    "WERKT_VOOR": "werkt voor",
+    "OPDRACHTGEVER_VAN": "koopt in via",
+    "GECONTRACTEERD": "met",
+}
+
+
 def label_of(kind: str, ident: str, naam: str | None, soort: str | None = None) -> str:
     """The name with the code beside it, or the kind and code when no name is known."""
     code = human_code(kind, ident)
@@ -99,3 +115,25 @@ def label(record: NodeRecord | None, key: NodeKey | None = None) -> str:
     naam = record.props.get("naam")
     soort = record.props.get("soort")
     return label_of(record.kind, record.id, str(naam) if naam else None, str(soort) if soort else None)
+
+
+#: Codes a text may name a party by (a source called "wijkteams van GM0392"), and their kind.
+_CODE = re.compile(r"\b(GM\d{4}|(?:JZ|MC)\d{2}|GG\d{4}|(?:PO|VO)\d{4})\b", re.IGNORECASE)
+
+
+def named_in_text(text: str, node: Callable[[NodeKey], NodeRecord | None]) -> str:
+    """A text with every party it names by code named as :func:`label` does, where the
+    party is known (``node`` reads it).
+
+    >>> haarlem = NodeRecord("Gemeente", "GM0392", {"naam": "Haarlem"})
+    >>> named_in_text("wijkteams van gm0392", {haarlem.key: haarlem}.get)
+    'wijkteams van Haarlem (GM0392)'
+    """
+
+    def named(match: re.Match[str]) -> str:
+        code = match.group(1).upper()
+        kind = "Gemeente" if code.startswith("GM") else "Swv" if code[:2] in ("PO", "VO") else "Regio"
+        record = node(NodeKey(kind, code))
+        return label(record) if record is not None else match.group(1)
+
+    return _CODE.sub(named, text)

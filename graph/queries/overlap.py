@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from graph import ids
 from graph.dated import as_of
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, Step, into, out
+from graph.queries.names import REGIO_MEERVOUD, label
 from graph.records import NodeKey
 from graph.store import GraphStore
 
@@ -50,6 +51,8 @@ class Region:
     pc4: set[str] = field(default_factory=set)
     gemeenten: set[str] = field(default_factory=set)
     inwoners: dict[str, int] = field(default_factory=dict)  # per PC4, where CBS gives it
+    label: str = ""  # its name with its code (graph.queries.names)
+    gemeente_namen: dict[str, str] = field(default_factory=dict)  # code → name with code
 
 
 @dataclass
@@ -67,6 +70,9 @@ class Overlap:
     inwoners_shared: int | None
     share_of_a_inwoners: float | None
     share_of_b_inwoners: float | None
+    a_naam: str = ""  # what to call them: names with codes beside
+    b_naam: str = ""
+    shared_gemeenten_naam: list[str] = field(default_factory=list)
 
 
 def _steps(kind: str, soort: str | None) -> tuple[Step, ...]:
@@ -139,6 +145,8 @@ def _fetch(store: GraphStore, key: NodeKey, soort: str | None = None) -> tuple[R
                 r.pc4 |= pc4_of(e.dst)
         r.gemeenten = gemeenten_of(r.pc4)
     r.inwoners = {pc: v for pc in r.pc4 if isinstance(v := _prop(near, NodeKey("PC4", pc), "inwoners"), int)}
+    r.label = label(node)
+    r.gemeente_namen = {g: label(near.node(k), k) for g in r.gemeenten for k in [NodeKey("Gemeente", g)]}
     return r, near
 
 
@@ -189,6 +197,9 @@ def _compare(a: Region, b: Region) -> Overlap:
         t_shared if shared else 0,
         round(t_shared / t_a, 4) if t_shared is not None and t_a else None,
         round(t_shared / t_b, 4) if t_shared is not None and t_b else None,
+        a.label,
+        b.label,
+        [a.gemeente_namen.get(g) or b.gemeente_namen.get(g) or g for g in sorted(a.gemeenten & b.gemeenten)],
     )
 
 
@@ -217,6 +228,10 @@ def _candidates(x: Region, near: Neighbourhood, soort: str) -> set[NodeKey]:
     return found - {x.key}
 
 
+#: What a region can be compared with: the kinds of area and every regio soort.
+REGION_TYPES = ("swv", "gemeente", "provincie", "wijkteam", *REGIO_MEERVOUD)
+
+
 def overlapping(
     store: GraphStore, x_text: str, soort: str, cache: dict[NodeKey, Region] | None = None
 ) -> list[Overlap]:
@@ -224,6 +239,8 @@ def overlapping(
     PC4 areas first. ``cache`` keeps regions between calls (for an all-pairs run): one read
     of the store for X and one for each candidate not yet seen."""
     store = as_of(store)
+    if soort not in REGION_TYPES:
+        raise RegionError(f"unknown type {soort!r}; known: {', '.join(REGION_TYPES)}")
     try:
         x, near = _fetch(store, region_key(x_text), soort)
     except ids.IdentifierError as exc:

@@ -147,6 +147,13 @@ def who_serves(
         raise QueryError(
             "school", _unknown_school(store, school_id, day), 404, _closest_schools(store, school_id)
         )
+    if g.node(NodeKey("Behoefte", need_key)) is None:
+        raise QueryError(
+            "need",
+            f"need {need!r} is not known: give an iJw category (e.g. 45) or an education need "
+            "(e.g. dyslexie) of the kaart's taxonomy",
+            404,
+        )
     soort = str(school_node.props.get("soort") or "")
     # SBO is the SWV's own provision within regular education: its SWV is that of its address
     regular = enrolled_regular if enrolled_regular is not None else soort in ("BAO", "SBO", "VO")
@@ -225,9 +232,13 @@ def who_serves(
         # answer what can be answered and say plainly what is missing.
         for role in ("gemeente_jeugdhulp", "toegang", "jeugdregio", "rmc", "ggd", "leerplicht"):
             roles.append(Role(role, None, None, RULES[role if role != "toegang" else "toegang_central"]))
+        elsewhere = _gemeente_other_days(store, home[:4], day)
         warnings.append(
-            f"Voor postcode {home[:4]} noemt geen bron een gemeente: de gemeente, de toegang en de "
-            "gecontracteerde zorg zijn niet te bepalen. Vraag het na bij de gemeente van het woonadres."
+            f"Op {day.isoformat()} ligt postcode {home[:4]} volgens de bronnen van de kaart in geen "
+            "bekende gemeente"
+            + (f"; op andere dagen wel: {elsewhere}" if elsewhere else "")
+            + ". De gemeente, de toegang en de gecontracteerde zorg zijn niet te bepalen. "
+            "Vraag het na bij de gemeente van het woonadres."
         )
     else:
         jeugdregio = _home_roles(g, home, home_pc4, home_gm_edge, home_gm, roles, warnings)
@@ -260,9 +271,21 @@ def who_serves(
 
     buyers = [home_gm_edge.dst, *(r.key for r in jeugdregio)] if home_gm_edge else []
     providers = contracted_providers(g.near, need_key, day, buyers, home_pc4, school_pc4_node)
-    if g.node(NodeKey("Behoefte", need_key)) is None:
-        warnings.append(f"De hulpvraag {need_key} is niet bekend in de taxonomie van de kaart.")
-    return Answer(school_id, home, need_key, day.isoformat(), regular, roles, providers, warnings)
+    need_node = g.node(NodeKey("Behoefte", need_key))
+    need_naam = str(need_node.props.get("naam")) if need_node and need_node.props.get("naam") else None
+    school_naam = f"{school_node.props.get('naam') or 'School'} ({school_id})"
+    return Answer(
+        school_id,
+        home,
+        need_key,
+        day.isoformat(),
+        regular,
+        roles,
+        providers,
+        warnings,
+        school_naam,
+        need_naam,
+    )
 
 
 def _home_gemeente(g: _Graph, home: str, warnings: list[str]) -> EdgeRecord | None:
@@ -350,13 +373,14 @@ def _home_roles(
             )
             continue
         region, partly = found[0]
+        member = [e for e in g.out(home_gm_edge.dst, "HOORT_BIJ", "Regio") if e.dst == region.key]
         roles.append(
             Role(
                 soort_regio,
                 region.id,
                 name_of(region),
                 RULES[soort_regio],
-                [step_of(home_gm), step_of(region)] if home_gm else [],
+                [step_of(r) for r in (home_gm, *member[:1], region)] if home_gm else [],
                 g.contacts(region.key),
             )
         )
@@ -419,7 +443,7 @@ def _toegang(g: _Graph, home: str, home_pc4: NodeRecord, gm_key: NodeKey, gm: No
                     teams[0].src.id,
                     name_of(team),
                     rule,
-                    [Step(node=str(area)), step_of(teams[0]), step_of(team)] if team else [],
+                    [_step_at(g, area), step_of(teams[0]), step_of(team)] if team else [],
                     g.contacts(teams[0].src),
                     {"niveau": level},
                 )
@@ -432,6 +456,32 @@ def _toegang(g: _Graph, home: str, home_pc4: NodeRecord, gm_key: NodeKey, gm: No
         g.contacts(gm_key),
         {"niveau": "centraal"},
     )
+
+
+def _step_at(g: _Graph, key: NodeKey) -> Step:
+    node = g.node(key)
+    return step_of(node) if node is not None else Step(node=str(key))
+
+
+def _gemeente_other_days(store: GraphStore, pc4: str, day: date) -> str:
+    """Where the history places a PC4 that lies in no gemeente on the day asked about (a
+    gemeente split that day's table could not divide, say), so the warning can say when."""
+    if not isinstance(store, DatedStore):
+        return ""
+    found = []
+    for e in store.store.edges(rel="LIGT_IN", src=NodeKey("PC4", pc4)):
+        if e.dst.kind == "Gemeente":
+            spans = [str(p) for p in e.props.get("geldig") or [] if isinstance(p, str)]
+            when = ", ".join(_span_words(p) for p in spans) or "op een andere dag"
+            found.append(f"{label(store.store.node(e.dst), e.dst)} ({when})")
+    return "; ".join(found)
+
+
+def _span_words(span: str) -> str:
+    begin, _, end = span.partition("/")
+    if begin and end:
+        return f"van {begin} tot {end}"
+    return f"vanaf {begin}" if begin else f"tot {end}" if end else "altijd"
 
 
 def _unknown_school(store: GraphStore, school: str, day: date) -> str:

@@ -250,7 +250,7 @@
     details.appendChild(el("summary", null, "Hoe we dit weten"));
     const ol = el("ol");
     path.forEach(function (step) {
-      const wat = step.node ? step.node : "via " + step.rel;
+      const wat = step.node ? step.label || step.node : (step.label || step.rel);
       const bron = step.source ? " — bron: " + step.source + (step.source_date ? " (" + step.source_date + ")" : "") : "";
       ol.appendChild(el("li", null, wat + bron));
     });
@@ -262,8 +262,7 @@
     const art = el("article", "rol" + (rol.id ? "" : " onbekend"));
     art.appendChild(el("h4", null, ROLLEN[rol.role] || rol.role));
     if (rol.id) {
-      const wie = rol.name && rol.name !== rol.id ? rol.name + " (" + rol.id + ")" : rol.id;
-      art.appendChild(el("p", "wie", wie));
+      art.appendChild(el("p", "wie", rol.name || rol.id));
     } else {
       art.appendChild(el("p", "wie", "Niet bekend in de kaart."));
     }
@@ -287,7 +286,7 @@
   function aanbiederKaart(p, namen) {
     const art = el("article", "aanbieder");
     art.appendChild(el("h4", null, p.name));
-    const door = namen[p.opdrachtgever] ? namen[p.opdrachtgever] + " (" + p.opdrachtgever + ")" : p.opdrachtgever;
+    const door = p.opdrachtgever_naam || namen[p.opdrachtgever] || p.opdrachtgever;
     art.appendChild(el("p", null, "Gecontracteerd door " + door + ", contract " + p.contract + "."));
     const afstand = [];
     if (km(p.distance_home_km)) afstand.push(km(p.distance_home_km) + " van het woonadres");
@@ -324,11 +323,11 @@
     const aanbieders = document.getElementById("aanbieders");
     const waarschuwingen = document.getElementById("waarschuwingen");
     [rollen, aanbieders, waarschuwingen].forEach(clear);
-    const schoolNaam = school && String(school.id) === String(data.school) ? school.naam : "";
+    const schoolNaam = school && String(school.id) === String(data.school) ? school.naam + " (" + data.school + ")" : "";
     document.getElementById("antwoord-samenvatting").textContent =
-      "School: " + (schoolNaam ? schoolNaam + " (" + data.school + ")" : data.school) +
+      "School: " + (data.school_naam || schoolNaam || data.school) +
       ". Postcode woonadres: " + data.postcode +
-      ". Hulpvraag: " + behoefteNaam(data.need) +
+      ". Hulpvraag: " + (data.need_naam || behoefteNaam(data.need)) +
       ". Peildatum: " + data.date +
       (data.enrolled_regular ? ". De leerling staat op een reguliere school." : ". De leerling staat niet op een reguliere school.");
     if ((data.warnings || []).length) {
