@@ -71,7 +71,9 @@ def browser_ready() -> None:
 
 
 def _xss_provider(folder: Path) -> list[Path]:
-    """A provider whose name is markup, contracted by jeugdregio Kennemerland for crisis care."""
+    """A provider whose name is markup, contracted by Haarlem for crisis care (by the gemeente,
+    not the jeugdregio: a file of JZ11's contracts would be a newer version of the demo's and
+    end them)."""
     aanbod = folder / "zorgaanbod-xss.csv"
     aanbod.write_text(
         "aanbieder_id,aanbieder_naam,aanbod_id,aanbod_naam,behoeften,locatie_id,postcode,plaats,fictief\n"
@@ -81,7 +83,7 @@ def _xss_provider(folder: Path) -> list[Path]:
     contract = folder / "contracten-xss.csv"
     contract.write_text(
         "contract_id,opdrachtgever,aanbieder_id,behoeften,geldig_van,fictief\n"
-        "test-xss-contract,JZ11,test-xss,46,2020-01-01,ja\n",
+        "test-xss-contract,GM0392,test-xss,46,2020-01-01,ja\n",
         encoding="utf-8",
     )
     return [aanbod, contract]

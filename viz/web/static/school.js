@@ -315,7 +315,7 @@
     const optie = Array.from(behoefte.options).find(function (o) {
       return o.value && o.value === String(id);
     });
-    return optie ? optie.textContent : String(id);
+    return optie ? optie.textContent : null;
   }
 
   function toon(data, school) {
@@ -327,7 +327,7 @@
     document.getElementById("antwoord-samenvatting").textContent =
       "School: " + (data.school_naam || schoolNaam || data.school) +
       ". Postcode woonadres: " + data.postcode +
-      ". Hulpvraag: " + (data.need_naam || behoefteNaam(data.need)) +
+      ". Hulpvraag: " + (behoefteNaam(data.need) || data.need_naam || data.need) +
       ". Peildatum: " + data.date +
       (data.enrolled_regular ? ". De leerling staat op een reguliere school." : ". De leerling staat niet op een reguliere school.");
     if ((data.warnings || []).length) {
