@@ -27,7 +27,7 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = not isinstance(store, GraphStore)
-        opened = StoreTarget.resolve(store).open() if owned else store  # type: ignore[arg-type]
+        opened = store if isinstance(store, GraphStore) else StoreTarget.resolve(store).open()
         app.state.store = opened
         log.info("serving %s", opened.info())
         try:

@@ -17,7 +17,7 @@ from graph.store import GraphStore
 async def get_store(request: Request) -> GraphStore:
     # async, though it awaits nothing: FastAPI runs a plain def dependency in a worker
     # thread, a hop that costs more than the lookup
-    return request.app.state.store  # type: ignore[no-any-return]
+    return request.app.state.store
 
 
 async def get_dated_store(

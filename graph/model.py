@@ -72,8 +72,8 @@ class Entity(BaseModel):
     @classmethod
     def from_record(cls, record: NodeRecord) -> Entity:
         props = dict(record.props)
-        prov = {k: props.pop(k, "unknown") for k in PROVENANCE_KEYS}
-        return cls(id=record.id, provenance=Provenance(**prov), **props)
+        prov = {k: str(props.pop(k, "unknown")) for k in PROVENANCE_KEYS}
+        return cls(id=record.id, provenance=Provenance.model_validate(prov), **props)
 
 
 class Organisatie(Entity):
@@ -382,7 +382,7 @@ def normalise_id(kind: str, raw: object) -> str:
     adapter = _ID_ADAPTERS.get(kind)
     if adapter is None:
         info = cls.model_fields["id"]
-        hint = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        hint: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
         adapter = TypeAdapter(hint)
         _ID_ADAPTERS[kind] = adapter
     value = adapter.validate_python(raw)

@@ -237,7 +237,7 @@ class Neo4jStore(GraphStore):
         def once() -> list[list[Any]]:
             with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
                 record = s.run(query, params).single(strict=True)
-                return record[0]  # type: ignore[no-any-return]
+                return record[0]
 
         def run() -> list[list[Any]]:
             # An auto-commit read: RUN and PULL go out together, so the question costs one

@@ -199,9 +199,10 @@ def _merge(
         merged = dict(later)
         merged.update(earlier)  # the first record's provenance stays with the facts it brought
     for k, v in later.items():
-        if isinstance(v, list) and isinstance(earlier.get(k), list):
+        before = earlier.get(k)
+        if isinstance(v, list) and isinstance(before, list):
             # Lists (aliases, specialisms) from several records are one list: their union.
-            merged[k] = sorted(set(earlier[k]) | set(v), key=lambda x: (str(type(x)), x))
+            merged[k] = sorted({*before, *v}, key=lambda x: (str(type(x)), x))
     return merged
 
 

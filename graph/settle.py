@@ -101,7 +101,7 @@ def settle(
         by_scope[scope].append((version, st))
     history = _History(batch.stated, old, new, by_scope)
     for key in keys:
-        record = batch.nodes.get(key) if isinstance(key, NodeKey) else batch.edges.get(key)  # type: ignore[call-overload]
+        record = batch.nodes.get(key) if isinstance(key, NodeKey) else batch.edges.get(key)
         props = history.settle_one(key, record, stored.get(key), out)
         if props is None:
             continue

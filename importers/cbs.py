@@ -226,7 +226,7 @@ class Gebieden:
     @classmethod
     def sniff(cls, path: Path) -> bool:
         data = cls._load(path)
-        return bool(data) and any(k in data for k in GEBIEDEN_SOORTEN)
+        return data is not None and any(k in data for k in GEBIEDEN_SOORTEN)
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:

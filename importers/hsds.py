@@ -274,13 +274,14 @@ def load_json(text: str) -> Any:
     dec = json.JSONDecoder()
 
     def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[dict[str, Any], int]:
-        obj, end = json_decoder.JSONObject(s_and_end, *args)
+        obj, end = json_decoder.JSONObject(s_and_end, *args)  # type: ignore[attr-defined]
         located = _Located(obj)
         located.line = bisect_left(breaks, s_and_end[1]) + 1
         return located, end
 
-    dec.parse_object = parse_object  # type: ignore[assignment]
-    dec.scan_once = json_scanner.py_make_scanner(dec)  # the C scanner would bypass parse_object
+    # the pure-Python scanner, told to call parse_object (the C one would bypass it)
+    dec.parse_object = parse_object  # type: ignore[attr-defined]
+    dec.scan_once = json_scanner.py_make_scanner(dec)  # type: ignore[attr-defined]
     return dec.decode(text)
 
 

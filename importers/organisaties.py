@@ -42,10 +42,9 @@ from typing import Any
 import yaml
 
 from graph import ids
-from graph.lifecycle import version_date
 from graph.model import Provenance
 from graph.records import NodeKey
-from importers.base import Context, ParsedFile, file_date, start_table
+from importers.base import Context, ParsedFile, latest_date, start_table
 from importers.report import FileReport
 from importers.resolve import GemeenteResolver
 from importers.tabular import header_of
@@ -192,14 +191,7 @@ def _parse_rows(
     context: Context | None,
 ) -> ParsedFile:
     """The version of the file (its latest peildatum) and the records of every row."""
-    dates = [r.values.get("peildatum", "") for r in rows] + [when]
-    known = []
-    for text in dates:
-        try:
-            known.append(version_date(text))
-        except ValueError:
-            continue
-    parsed.version = max(known) if known else file_date(path)
+    parsed.version = latest_date(path, [r.values.get("peildatum", "") for r in rows] + [when])
     prov = Provenance(
         source=source or f"organisaties (eigen opgave): {path.name}",
         source_date=parsed.version,

@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from graph.herindeling import Merge, successor_map
+from graph.props import texts
 from graph.records import NodeRecord
 
 #: Provincie suffixes that tell same-named gemeenten apart, as written in various sources
@@ -116,9 +117,7 @@ class GemeenteResolver:
         current = {n.id: str(n.props["naam"]) for n in named if not n.props.get("opgeheven")}
         former = {n.id: str(n.props["naam"]) for n in named if n.props.get("opgeheven")}
         places = {
-            n.id: [str(p) for p in n.props["woonplaatsen"]]
-            for n in named
-            if isinstance(n.props.get("woonplaatsen"), list)
+            n.id: texts(n.props, "woonplaatsen") for n in named if n.props.get("woonplaatsen")
         }
         return cls(current, successor_map(merges), former, places)
 

@@ -299,7 +299,7 @@ class TwenteWachttijden:
         stamp = data.get("generatedAt")
         if isinstance(stamp, str) and re.match(r"\d{4}-\d{2}-\d{2}", stamp):
             return stamp[:10]
-        dates = [r.get("date") for r in rows if isinstance(r, dict) and isinstance(r.get("date"), str)]
+        dates = [str(r["date"]) for r in rows if isinstance(r, dict) and isinstance(r.get("date"), str)]
         return max(dates, default="unknown")
 
     @staticmethod

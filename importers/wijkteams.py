@@ -215,10 +215,10 @@ def _gemeente(team: _Team, parsed: ParsedFile, resolver: GemeenteResolver) -> st
             )
             return now
         return code  # an unknown code is reported by the store as a missing node, with this line
-    code, how = resolver.by_name(raw)
-    if code is None:
+    found, how = resolver.by_name(raw)
+    if found is None:
         parsed.problem(team.line, "gemeente", raw, f"unresolved: {how}")
-    return code
+    return found
 
 
 def _areas(token: str, gm: str | None) -> list[tuple[str, str]]:
@@ -560,11 +560,15 @@ class WijkteamsYaml:
         return None if bad else team
 
 
+def _tokens(text: str) -> list[str]:
+    return [token for token in _SPLIT.split(text) if token]
+
+
 def _list(
     value: Any,
     field_name: str,
     wrong: Callable[[str, object, str], None],
-    split: Callable[[str], list[str]] = lambda s: [t for t in _SPLIT.split(s) if t],
+    split: Callable[[str], list[str]] = _tokens,
 ) -> list[str]:
     """A YAML list or one text, split the same way (``2011 AB`` stays one PC6 either way)."""
     if isinstance(value, str):

@@ -106,7 +106,7 @@ def vis_options(network: Network) -> dict[str, Any]:
     bounded number of iterations and are then switched off, so a large network settles once
     and stays put instead of drifting while the reader looks at it."""
     large = len(network.nodes) > LARGE
-    groups = {
+    groups: dict[str, dict[str, Any]] = {
         e.group: {
             "shape": e.shape if e.shape in _SHAPES else "dot",
             "color": {

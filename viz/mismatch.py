@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from graph.dated import as_of
+from graph.props import whole
 from graph.queries.mismatch import Report, SwvRow, current_report, gemeenten_per_pc4
 from graph.queries.names import label
 from graph.records import NodeKey
@@ -73,7 +74,7 @@ def _shared_pc4(store: GraphStore) -> tuple[dict[tuple[str, str], int], dict[tup
                 for jz in gm_jz.get(gm, ()):
                     pairs[(e.dst.id, jz)].add(e.src.id)
     people = {
-        n.id: int(n.props["inwoners"]) for n in store.nodes("PC4") if isinstance(n.props.get("inwoners"), int)
+        n.id: count for n in store.nodes("PC4") if (count := whole(n.props, "inwoners")) is not None
     }
     counts = {k: len(v) for k, v in pairs.items()}
     inwoners = {k: sum(people.get(p, 0) for p in v) for k, v in pairs.items()}

@@ -95,7 +95,8 @@ class NetworkBuilder:
         key = (src, dst) if (dst, src) not in self._edges else (dst, src)
         old = self._edges.get(key)
         if old is None:
-            self._edges[key] = Edge(from_=src, to=dst, label=label, title=title, width=width)
+            fields = {"from": src, "to": dst, "label": label, "title": title, "width": width}
+            self._edges[key] = Edge.model_validate(fields)
             return
         if label and label not in old.label.split(" · "):
             old.label = f"{old.label} · {label}" if old.label else label

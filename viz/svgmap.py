@@ -21,6 +21,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 from xml.sax.saxutils import escape, quoteattr
 
 from graph.dated import as_of
@@ -352,11 +353,20 @@ def _jeugdregios(store: GraphStore) -> dict[str, tuple[float, str]]:
     for e in store.edges(rel="HOORT_BIJ"):
         if e.src.kind == "Gemeente" and e.dst.id.startswith("JZ"):
             per_gm[e.src.id].add(e.dst.id + (" (deels)" if e.props.get("deels") else ""))
-    return {gm: (len(rs), f"{len(rs)} jeugdregio('s): {', '.join(sorted(rs))}") for gm, rs in per_gm.items()}
+    regions = {n.id: n for n in store.nodes("Regio", {r.split(" ")[0] for rs in per_gm.values() for r in rs})}
+
+    def named(region: str) -> str:
+        code, _, rest = region.partition(" ")
+        return label_text(regions.get(code), NodeKey("Regio", code)) + (f" {rest}" if rest else "")
+
+    return {
+        gm: (float(len(rs)), f"{len(rs)} jeugdregio('s): {', '.join(named(r) for r in sorted(rs))}")
+        for gm, rs in per_gm.items()
+    }
 
 
 def _buiten(store: GraphStore) -> dict[str, tuple[float, str]]:
-    out = {}
+    out: dict[str, tuple[float, str]] = {}
     for f in current_report(store).pupil_flows_per_gemeente:
         total = f.leerlingen_min + f.leerlingen_max
         if total <= 0:
@@ -406,7 +416,7 @@ SIGNALS: dict[str, Signal] = {
         ),
     )
 }
-DEFAULT_SIGNAL = "swvs-po"
+DEFAULT_SIGNAL: Final = "swvs-po"
 
 
 class UnknownSignal(ValueError):

@@ -13,6 +13,7 @@ from datetime import date
 
 from graph import ids
 from graph.dated import as_of, day_of
+from graph.props import text
 from graph.queries.domain import SECTOR, valid_on
 from graph.queries.names import label
 from graph.queries.overlap import RegionError
@@ -205,6 +206,7 @@ def _draw_schools(
     """Schools belonging to the SWV (AANGESLOTEN_BIJ) or lying in its region in its sector,
     with their besturen (LID_VAN, or bevoegd gezag of one of the schools)."""
     key = NodeKey("Swv", code)
+    swv = label(next(iter(store.nodes("Swv", [code])), None), key)
     joined = {e.src.id for e in store.edges(rel="AANGESLOTEN_BIJ", dst=key)}
     located = {
         e.src.id
@@ -232,20 +234,21 @@ def _draw_schools(
         if bid not in shown_boards:
             continue
         ref = f"Schoolbestuur:{bid}"
+        board = label(boards.get(bid), NodeKey("Schoolbestuur", bid))
         b.node(
             ref,
             node_label("Schoolbestuur", bid, name(boards[bid])),
             "schoolbestuur",
-            f"{label(boards.get(bid), NodeKey('Schoolbestuur', bid))}: {size[bid]} scholen in het werkgebied",
+            f"{board}: {size[bid]} scholen in het werkgebied",
         )
         if bid in members:
-            b.edge(ref, me, "lid", f"Schoolbestuur {bid} is lid van {code}", 2)
+            b.edge(ref, me, "lid", f"{board} is lid van {swv}", 2)
         else:
             b.edge(
                 ref,
                 me,
                 "",
-                f"Bevoegd gezag van {size[bid]} scholen van {code}",
+                f"Bevoegd gezag van {size[bid]} scholen van {swv}",
                 width(size[bid], largest, 1, 6),
             )
     _grouped(b, "besturen", len(boards) - len(shown_boards), me, caps)
@@ -255,22 +258,25 @@ def _draw_schools(
     for sid in shown:
         record = schools[sid]
         ref = f"School:{sid}"
-        soort = record.props.get("soort") or "?"
-        place = record.props.get("plaats") or ""
-        board = board_of.get(sid)
+        soort = text(record.props, "soort") or "?"
+        place = text(record.props, "plaats") or ""
+        board_id = board_of.get(sid)
+        school = label(record, NodeKey("School", sid))
         b.node(
             ref,
             node_label("School", sid, name(record)),
             "school",
-            f"{label(record, NodeKey('School', sid))}, {soort}, {place}".rstrip(", "),
-            cluster=f"Schoolbestuur:{board}" if board in shown_boards else None,  # folded into its board
+            f"{school}, {soort}, {place}".rstrip(", "),
+            # folded into its board
+            cluster=f"Schoolbestuur:{board_id}" if board_id in shown_boards else None,
         )
         if sid in joined:
-            b.edge(ref, me, "aangesloten", f"{sid} is aangesloten bij {code}")
-        if board in shown_boards:
-            b.edge(ref, f"Schoolbestuur:{board}", "", f"Bevoegd gezag: {board}")
+            b.edge(ref, me, "aangesloten", f"{school} is aangesloten bij {swv}")
+        if board_id in shown_boards:
+            bestuur = label(boards.get(board_id or ""), NodeKey("Schoolbestuur", board_id or ""))
+            b.edge(ref, f"Schoolbestuur:{board_id}", "", f"Bevoegd gezag: {bestuur}")
         elif sid not in joined:
-            b.edge(ref, me, "", f"{sid} ligt in het werkgebied van {code}")
+            b.edge(ref, me, "", f"{school} ligt in het werkgebied van {swv}")
     _grouped(b, "scholen", len(ordered) - len(shown), me, caps)
 
 

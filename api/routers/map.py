@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -12,7 +12,9 @@ from viz.svgmap import DEFAULT_SIGNAL, SIGNALS, gemeenten_in, gemeenten_svg
 
 router = APIRouter(tags=["map"])
 
-SignalName = Literal[tuple(SIGNALS)]  # type: ignore[valid-type]
+SignalName = Literal["swvs-po", "swvs-vo", "buiten", "jeugdregios"]
+# the map's signals are data in viz.svgmap; the query parameter lists the same ones
+assert set(get_args(SignalName)) == set(SIGNALS), "SignalName and viz.svgmap.SIGNALS differ"
 
 #: The SVG is opened on its own too (the page links to it for download): a browser would then
 #: run any script in it with this server's origin. The map has none and loads nothing, so the

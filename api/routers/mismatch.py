@@ -147,7 +147,9 @@ def _field(row: Any, name: str) -> Any:
 SWV_FIELDS = [f.name for f in dataclasses.fields(SwvRow)]
 SPLIT_FIELDS = [f.name for f in dataclasses.fields(SplitGemeente)]
 FLOW_FIELDS = [f.name for f in dataclasses.fields(GemeenteFlow)]
-INVALID = {422: {"model": Problem, "description": "page, size or sort out of range"}}
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"model": Problem, "description": "page, size or sort out of range"}
+}
 
 
 @router.get(

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from graph.props import number
 from graph.queries.answer import QueryError
 from graph.records import NodeRecord
 
@@ -43,11 +44,12 @@ def need_id(need: str) -> str:
 
 def distance_km(a: NodeRecord | None, b: NodeRecord | None) -> float | None:
     """Great-circle distance between two PC4 centroids, when both are known."""
-    if a is None or b is None or "lat" not in a.props or "lat" not in b.props:
+    if a is None or b is None:
         return None
-    lat1, lon1, lat2, lon2 = (
-        math.radians(float(v)) for v in (a.props["lat"], a.props["lon"], b.props["lat"], b.props["lon"])
-    )
+    coords = [number(a.props, "lat"), number(a.props, "lon"), number(b.props, "lat"), number(b.props, "lon")]
+    if any(c is None for c in coords):
+        return None
+    lat1, lon1, lat2, lon2 = (math.radians(c) for c in coords if c is not None)
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return round(2 * 6371 * math.asin(math.sqrt(h)), 1)
 

@@ -15,6 +15,7 @@ from datetime import date
 
 from graph import ids
 from graph.dated import as_of, day_of
+from graph.props import flag, number
 from graph.queries.domain import POSTCODE_FORM, distance_km, naam_of, need_id, valid_on
 from graph.queries.search import Ref, paginate, text_of
 from graph.queries.words import SearchError
@@ -207,9 +208,7 @@ def providers_near(
                     o,
                     naam_of(offers[o]),
                     offer_need[o],
-                    float(props["wachttijd_weken"])
-                    if isinstance(props.get("wachttijd_weken"), int | float)
-                    else None,
+                    number(props, "wachttijd_weken"),
                     text_of(props.get("wachttijd_datum")),
                     text_of(props.get("wachttijd_bron")),
                     sorted(
@@ -230,7 +229,7 @@ def providers_near(
                 naam_of(provider),
                 text_of(provider.props.get("plaats")),
                 text_of(provider.props.get("website")),
-                provider.props.get("fictief") if isinstance(provider.props.get("fictief"), bool) else None,
+                flag(provider.props, "fictief"),
                 nearest.km if nearest else None,
                 nearest,
                 its_offers,

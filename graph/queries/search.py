@@ -26,6 +26,7 @@ from typing import Generic, TypeVar
 
 from graph import ids
 from graph.dated import as_of
+from graph.props import texts, whole
 from graph.queries.cache import CACHE
 from graph.queries.domain import SECTOR, naam_of
 from graph.queries.names import label_of
@@ -197,7 +198,7 @@ def _build_schools(store: GraphStore) -> _SchoolIndex:
     index = _SchoolIndex([], [], [], words, [], gemeente_naam, pc4_plaats, geo)
     for doc, s in enumerate(store.nodes("School")):
         p = s.props
-        aliases = [str(a) for a in p["namen"]] if isinstance(p.get("namen"), list) else []
+        aliases = texts(p, "namen") if isinstance(p.get("namen"), list) else []
         names = [str(p["naam"])] if p.get("naam") else []
         gm = geo.gemeente_of_school(s.id)
         pc4 = geo.school_pc4.get(s.id) or str(p.get("postcode") or "")[:4]
@@ -369,7 +370,7 @@ def search_gemeenten(store: GraphStore, q: str, page: int = 1, size: int = 20) -
                 gm,
                 naam_of(target),
                 index.provincie.get(gm),
-                int(target.props["inwoners"]) if isinstance(target.props.get("inwoners"), int) else None,
+                whole(target.props, "inwoners"),
                 text_of(target.props.get("opgeheven")),
                 via,
                 weighted,

@@ -18,6 +18,7 @@ from graph import ids
 from graph.dated import DatedStore, as_of, day_of
 from graph.lifecycle import LIFECYCLE_KEYS, ended_on
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
+from graph.props import texts
 from graph.queries.answer import RULES, Answer, QueryError, Role, Step, name_of, step_of
 from graph.queries.cache import CACHE
 from graph.queries.contracted import contracted_providers
@@ -380,7 +381,7 @@ def _home_roles(
                 region.id,
                 name_of(region),
                 RULES[soort_regio],
-                [step_of(r) for r in (home_gm, *member[:1], region)] if home_gm else [],
+                [step_of(home_gm), *map(step_of, member[:1]), step_of(region)] if home_gm else [],
                 g.contacts(region.key),
             )
         )
@@ -471,7 +472,7 @@ def _gemeente_other_days(store: GraphStore, pc4: str, day: date) -> str:
     found = []
     for e in store.store.edges(rel="LIGT_IN", src=NodeKey("PC4", pc4)):
         if e.dst.kind == "Gemeente":
-            spans = [str(p) for p in e.props.get("geldig") or [] if isinstance(p, str)]
+            spans = texts(e.props, "geldig")
             when = ", ".join(_span_words(p) for p in spans) or "op een andere dag"
             found.append(f"{label(store.store.node(e.dst), e.dst)} ({when})")
     return "; ".join(found)
