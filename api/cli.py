@@ -123,8 +123,7 @@ def _export_parser(export: argparse.ArgumentParser) -> None:
 
 
 def cmd_export(store: GraphStore, args: argparse.Namespace) -> int:
-    from graph.queries.answer import QueryError
-    from graph.queries.overlap import RegionError
+    from graph.queries.errors import QuestionError
     from graph.queries.who_serves import who_serves
     from viz.export import network_format, write_network
     from viz.network import mismatch_network, overlap_network, swv_network, who_serves_network
@@ -141,7 +140,7 @@ def cmd_export(store: GraphStore, args: argparse.Namespace) -> int:
             network = overlap_network(store, args.a, args.b)
         else:
             network = mismatch_network(store)
-    except (QueryError, RegionError, ValueError) as exc:
+    except (QuestionError, ValueError) as exc:
         print(f"sociale-kaart export: {exc}", file=sys.stderr)
         return EXIT_USAGE
     fmt = write_network(network, args.out)

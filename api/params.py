@@ -8,13 +8,8 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import Query, Response
 from pydantic import BaseModel
-
-from api.problems import problem_response
-from graph.queries.answer import QueryError
-from graph.queries.overlap import RegionError
 
 #: Answers to a pupil's question may identify the child: no cache anywhere may keep them.
 NO_STORE = {"Cache-Control": "no-store"}
@@ -50,22 +45,3 @@ def model_response(model: type[BaseModel], value: Any, headers: dict[str, str] |
     return Response(body, media_type="application/json", headers=headers)
 
 
-def question_problem(request: Request, exc: QueryError) -> JSONResponse:
-    """An unanswerable pupil's question as problem+json: 404 with the closest schools for
-    an unknown one, 422 saying the expected form for a malformed code or postcode."""
-    suggestions = [{"field": exc.field, "reason": f"did you mean {s}?"} for s in exc.suggestions]
-    return problem_response(
-        exc.status,
-        "Not found" if exc.status == 404 else "Invalid question",
-        str(exc),
-        request=request,
-        headers=NO_STORE,
-        errors=suggestions or [{"field": exc.field, "reason": str(exc)}],
-    )
-
-
-def region_problem(request: Request, exc: RegionError) -> JSONResponse:
-    """A region that cannot be read as asked: 404 for an unknown code, 422 for a malformed
-    one, with the forms that are understood."""
-    title = "Not found" if exc.status == 404 else "Invalid region"
-    return problem_response(exc.status, title, str(exc), request=request)

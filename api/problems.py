@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graph.queries.errors import QuestionError
 from graph.store import StoreError, StoreUnavailable
 
 log = logging.getLogger("sociale_kaart.api")
@@ -77,9 +78,33 @@ def _page_reason(errors: list[dict[str, Any]]) -> str:
     return f"Het adres van deze pagina klopt niet ({', '.join(fields) or 'onbekend veld'})."
 
 
+def _problems_declared(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every error response of the description as what is really sent: the Problem schema
+    as ``application/problem+json`` (FastAPI would say ``application/json``, and describe
+    its own validation body, which the handlers here replace)."""
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                if str(status)[:1] in ("4", "5"):
+                    response["content"] = {PROBLEM_JSON: problem}
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schema["components"]["schemas"].pop(unused, None)
+    return schema
+
+
 def install(app: FastAPI, page: ErrorPage | None = None) -> None:
     """Turn every error into problem+json; on a web page's address (``page`` given) into a
-    Dutch page instead."""
+    Dutch page instead. The OpenAPI description says so for every error it documents."""
+    described = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _problems_declared(described())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -104,6 +129,22 @@ def install(app: FastAPI, page: ErrorPage | None = None) -> None:
             return page(422, _page_reason(errors))
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
         return problem_response(422, "Invalid request", detail, request=request, errors=errors)
+
+    @app.exception_handler(QuestionError)
+    async def _question(request: Request, exc: QuestionError) -> Response:
+        # Raised by any query: an unknown thing (404, with the closest matches when known)
+        # or a malformed question (422). Never cached: a question may hold a pupil's postcode.
+        if page is not None and _on_a_page(request):
+            return page(exc.status, str(exc))
+        suggestions = [{"field": exc.field, "reason": f"did you mean {s}?"} for s in exc.suggestions]
+        return problem_response(
+            exc.status,
+            "Not found" if exc.not_found else "Invalid question",
+            str(exc),
+            request=request,
+            headers={"Cache-Control": "no-store"},
+            errors=suggestions or [{"field": exc.field, "reason": str(exc)}],
+        )
 
     @app.exception_handler(StoreUnavailable)
     async def _unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:

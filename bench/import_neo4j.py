@@ -74,9 +74,9 @@ def main() -> int:
         probe = EmbeddedStore(f"{tmp}/g.json")
         original = probe.apply
 
-        def capture(batch: Batch):  # type: ignore[no-untyped-def]
+        def capture(batch: Batch, dry_run: bool = False):  # type: ignore[no-untyped-def]
             captured.append(batch)
-            return original(batch)
+            return original(batch, dry_run=dry_run)
 
         probe.apply = capture  # type: ignore[method-assign]
         run_import(probe, files)

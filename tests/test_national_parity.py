@@ -14,7 +14,7 @@ from datetime import date
 from api.cli import demo_files
 from graph.dated import as_of
 from graph.neighbourhood import Seed
-from graph.queries.answer import QueryError
+from graph.queries.errors import QuestionError
 from graph.queries.mismatch import mismatch
 from graph.queries.overlap import overlap, overlaps_between
 from graph.queries.who_serves import _seeds, who_serves
@@ -44,7 +44,7 @@ def sample(store: GraphStore, n: int) -> list[tuple[str, str, str]]:
 def answer(store: GraphStore, school: str, pc: str, need: str) -> object:
     try:
         return dataclasses.asdict(who_serves(store, school, pc, need, date(2025, 10, 1)))
-    except QueryError as exc:
+    except QuestionError as exc:
         return ("error", exc.field, exc.status, str(exc))
 
 

@@ -113,3 +113,22 @@ def test_the_check_catches_an_undocumented_endpoint(embedded_store: GraphStore) 
     ]
     path = "/api/v1/search/schools"
     assert missing(spec, path, spec["paths"][path]["get"]) == []
+
+
+def test_every_documented_error_is_problem_json(embedded_store: GraphStore) -> None:
+    """What the handlers send is what the description says: each 4xx/5xx response of every
+    operation is the Problem schema as application/problem+json, FastAPI's own validation
+    body included (the handler replaces it)."""
+    spec = create_app(embedded_store).openapi()
+    errors = [
+        (path, status, response)
+        for path, op in operations(spec)
+        for status, response in op.get("responses", {}).items()
+        if status[:1] in ("4", "5")
+    ]
+    assert len(errors) >= 20  # the walk sees them: the check cannot pass by checking nothing
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    wrong = [(path, status) for path, status, response in errors if response.get("content") != problem]
+    assert wrong == []
+    assert {"title", "status", "detail"} <= set(spec["components"]["schemas"]["Problem"]["properties"])
+    assert "HTTPValidationError" not in spec["components"]["schemas"]

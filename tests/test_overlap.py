@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.cli import demo_files
-from graph.queries.overlap import RegionError, overlap, overlapping, region, region_key
+from graph.queries.errors import QuestionError
+from graph.queries.overlap import overlap, overlapping, region, region_key
 from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.run import run_import
@@ -51,10 +52,10 @@ def test_wijkteam_area_within_its_gemeente(demo: GraphStore) -> None:
 
 
 def test_unknown_and_malformed_regions(demo: GraphStore) -> None:
-    with pytest.raises(RegionError) as err:
+    with pytest.raises(QuestionError) as err:
         overlap(demo, "PO9999", "JZ11")
     assert err.value.status == 404
-    with pytest.raises(RegionError) as err:
+    with pytest.raises(QuestionError) as err:
         overlap(demo, "Haarlem?", "JZ11")
     assert err.value.status == 422 and "PO2704" in str(err.value)
     assert region_key("PV27") == NodeKey("Provincie", "PV27")

@@ -27,10 +27,11 @@ from graph.embedded import EmbeddedStore
 from graph.queries import search
 from graph.queries.cache import CACHE
 from graph.queries.domain import distance_km
+from graph.queries.errors import QuestionError
 from graph.queries.mismatch import mismatch
 from graph.queries.providers_near import providers_near
 from graph.queries.search import search_gemeenten, search_schools, search_swvs
-from graph.queries.words import SearchError, normalise
+from graph.queries.words import normalise
 from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 from importers.run import run_import
@@ -227,10 +228,10 @@ def test_pages_add_up_to_the_total(stub: GraphStore) -> None:
 
 def test_a_question_too_short_or_empty_is_refused(stub: GraphStore) -> None:
     for typed in ("", " ", "a", "--"):
-        with pytest.raises(SearchError) as info:
+        with pytest.raises(QuestionError) as info:
             search_schools(stub, typed)
         assert info.value.field == "q" and info.value.status == 422
-    with pytest.raises(SearchError, match="at least 2 characters"):
+    with pytest.raises(QuestionError, match="at least 2 characters"):
         search_gemeenten(stub, "x")
 
 
@@ -404,7 +405,7 @@ def test_provider_search_errors(stub: GraphStore) -> None:
         ((" ", "2011"), "need", 422, "need is required"),
     ]
     for (need, postcode), fld, status, words in cases:
-        with pytest.raises(SearchError) as info:
+        with pytest.raises(QuestionError) as info:
             providers_near(stub, need, postcode)
         assert (info.value.field, info.value.status) == (fld, status) and words in str(info.value)
 
@@ -448,6 +449,7 @@ def test_http_search_errors_are_problem_json(stub: GraphStore) -> None:
             ("providers", {"need": "45", "postcode": "2011XYZ"}, 422, "PC4 (2011) or a PC6 (2011AB)"),
             ("providers", {"need": "45", "postcode": "2011", "km": -1}, 422, "km"),
             ("providers", {"need": "zwemles", "postcode": "2011"}, 404, "not known"),
+            ("providers", {"need": "-", "postcode": "2011"}, 422, "give a need"),  # was a 500
         ]:
             r = client.get(f"/api/v1/search/{path}", params=params)
             assert r.status_code == status, (path, params, r.text)

@@ -176,7 +176,7 @@ def test_a_newer_shipped_version_of_reference_data_replaces_the_older(
 def test_a_school_that_closed_is_not_answered_for_and_says_since_when(
     store: GraphStore, tmp_path: Path
 ) -> None:
-    from graph.queries.answer import QueryError
+    from graph.queries.errors import QuestionError
     from graph.queries.who_serves import who_serves
 
     base = version(tmp_path / "gm.jsonl", "test:gemeenten", "2025-01-01", HAARLEM)
@@ -187,7 +187,7 @@ def test_a_school_that_closed_is_not_answered_for_and_says_since_when(
     closed = version(tmp_path / "s2.jsonl", "test:scholen", "2025-11-01", pc4)
     run_import(store, [base, open_, closed])
     assert who_serves(store, "00AA00", "2011", "45", date(2025, 6, 1)).school == "00AA00"
-    with pytest.raises(QueryError) as err:
+    with pytest.raises(QuestionError) as err:
         who_serves(store, "00AA00", "2011", "45", date(2026, 1, 1))
     assert err.value.status == 404 and "niet meer sinds 2025-11-01" in str(err.value)
 

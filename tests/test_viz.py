@@ -16,8 +16,9 @@ from api.app import create_app
 from api.cli import demo_files, main
 from graph.embedded import EmbeddedStore
 from graph.queries.answer import Answer, Provider, Role, Step
+from graph.queries.errors import QuestionError
 from graph.queries.mismatch import mismatch
-from graph.queries.overlap import RegionError, overlap, region, region_key
+from graph.queries.overlap import overlap, region, region_key
 from graph.queries.who_serves import who_serves
 from graph.records import NodeKey
 from graph.store import GraphStore
@@ -182,10 +183,10 @@ def test_swv_picture_caps_large_parts_with_a_grouped_node(demo: GraphStore) -> N
 
 
 def test_swv_picture_refuses_unknown_and_malformed_codes(demo: GraphStore) -> None:
-    with pytest.raises(RegionError) as err:
+    with pytest.raises(QuestionError) as err:
         swv_network(demo, "PO9999")
     assert err.value.status == 404
-    with pytest.raises(RegionError) as err:
+    with pytest.raises(QuestionError) as err:
         swv_network(demo, "GM0392")
     assert err.value.status == 422
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.cli import demo_files
-from graph.queries.answer import QueryError
+from graph.queries.errors import QuestionError
 from graph.queries.who_serves import who_serves
 from graph.store import GraphStore
 from importers.run import run_import
@@ -72,10 +72,10 @@ def test_not_at_a_regular_school_uses_the_home_swv(demo: GraphStore) -> None:
 
 
 def test_unknown_school_and_bad_postcode(demo: GraphStore) -> None:
-    with pytest.raises(QueryError) as err:
+    with pytest.raises(QuestionError) as err:
         who_serves(demo, "15UJ01", "2011", "45")
     assert err.value.status == 404 and "15UJ00" in err.value.suggestions
-    with pytest.raises(QueryError) as err:
+    with pytest.raises(QuestionError) as err:
         who_serves(demo, "15UJ00", "2011SS", "45")
     assert err.value.status == 422 and err.value.field == "postcode"
 

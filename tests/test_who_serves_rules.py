@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from graph.queries.answer import QueryError
+from graph.queries.errors import QuestionError
 from graph.queries.who_serves import who_serves
 from graph.store import GraphStore
 
@@ -170,7 +170,7 @@ def test_a_blank_need_is_refused(store: GraphStore, need: str) -> None:
     nodes, edges = base()
     n, e = school("01AA00", "BAO", "1001", "GM0001")
     build(store, nodes + n, edges + e)
-    with pytest.raises(QueryError) as exc:
+    with pytest.raises(QuestionError) as exc:
         who_serves(store, "01AA00", "1001", need, DAY)
     assert exc.value.field == "need" and exc.value.status == 422
 

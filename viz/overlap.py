@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from graph import ids
 from graph.dated import as_of
-from graph.queries.overlap import Overlap, Region, RegionError, overlap, region, region_key
+from graph.queries.errors import QuestionError
+from graph.queries.overlap import Overlap, Region, overlap, region, region_key
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder
 from viz.reads import name, pc4_gemeenten, records, width
@@ -19,13 +20,13 @@ from viz.styles import KIND_NAME, group_of, node_label
 
 def overlap_network(store: GraphStore, a: str, b: str) -> Network:
     """Draw regions ``a`` and ``b`` (codes as for the overlap endpoint: PO2704, GM0392, JZ11,
-    PV27, wijkteam:<id>). Raises RegionError (404 unknown, 422 malformed)."""
+    PV27, wijkteam:<id>). Raises QuestionError (404 unknown, 422 malformed)."""
     store = as_of(store)
     result = overlap(store, a, b)  # validates both codes, with the overlap endpoint's messages
     try:
         ra, rb = region(store, region_key(a)), region(store, region_key(b))
     except ids.IdentifierError as exc:  # pragma: no cover - overlap() has refused these already
-        raise RegionError(str(exc)) from None
+        raise QuestionError("regio", str(exc)) from None
     net = NetworkBuilder(f"Overlap van {_short_name(ra)} en {_short_name(rb)}")
     ref_a, ref_b = _region_node(net, ra, "A"), _region_node(net, rb, "B")
     gemeenten = records(store, "Gemeente", ra.gemeenten | rb.gemeenten)

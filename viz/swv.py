@@ -15,8 +15,8 @@ from graph import ids
 from graph.dated import as_of, day_of
 from graph.props import text
 from graph.queries.domain import SECTOR, valid_on
+from graph.queries.errors import QuestionError
 from graph.queries.names import label
-from graph.queries.overlap import RegionError
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder
@@ -32,18 +32,18 @@ def swv_network(
     store: GraphStore, swv_id: str, on: date | None = None, caps: Mapping[str, int] | None = None
 ) -> Network:
     """Draw the SWV ``swv_id`` (``PO2704`` or ``PO 27-04``) with its partners; contracts count
-    when valid on ``on`` (default today); ``caps`` overrides :data:`CAPS`. Raises RegionError
+    when valid on ``on`` (default today); ``caps`` overrides :data:`CAPS`. Raises QuestionError
     (404 unknown, 422 malformed)."""
     store = as_of(store, on)
     limits = {**CAPS, **(caps or {})}
     try:
         code = ids.swv_code(swv_id)
     except ids.IdentifierError as exc:
-        raise RegionError(f"{exc}; give an SWV code such as PO2704") from None
+        raise QuestionError("regio", f"{exc}; give an SWV code such as PO2704") from None
     key = NodeKey("Swv", code)
     swv = store.node(key)
     if swv is None:
-        raise RegionError(f"no samenwerkingsverband {code} is known", 404)
+        raise QuestionError("regio", f"no samenwerkingsverband {code} is known", 404)
     day = day_of(store, on)
     me = str(key)
     b = NetworkBuilder(f"{label(swv)} en zijn partners")

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ConfigDict
 
 from api.deps import DatedDep
-from api.params import NO_STORE, Enrolled, Need, Postcode, School, question_problem, region_problem
+from api.params import NO_STORE, Enrolled, Need, Postcode, School
 from api.problems import Problem
 from api.routers.overlap import REGION_HELP
-from graph.queries.answer import QueryError
-from graph.queries.overlap import RegionError
 from graph.queries.who_serves import who_serves
 from viz.html import CSP, render_html
 from viz.network import Network, mismatch_network, overlap_network, swv_network, who_serves_network
@@ -129,7 +127,6 @@ def _send(network: Network, fmt: str, response: Response, headers: dict[str, str
     responses=RESPONSES,
 )
 def get_who_serves_network(
-    request: Request,
     response: Response,
     store: DatedDep,
     school: School,
@@ -142,10 +139,7 @@ def get_who_serves_network(
     jeugdregio, leerplicht, rmc, ggd) reached along the path that proves it, the edge into it
     labelled with the role and its rule in the tooltip; contracted providers through their
     contract. The home postcode is shown as PC4 only. Sent with ``Cache-Control: no-store``."""
-    try:
-        answer = who_serves(store, school, postcode, need, store.day, enrolled)
-    except QueryError as exc:
-        return question_problem(request, exc)
+    answer = who_serves(store, school, postcode, need, store.day, enrolled)
     return _send(who_serves_network(answer), format, response, NO_STORE)
 
 
@@ -156,7 +150,6 @@ def get_who_serves_network(
     responses=RESPONSES,
 )
 def get_swv_network(
-    request: Request,
     response: Response,
     store: DatedDep,
     swv_id: str,
@@ -165,10 +158,7 @@ def get_swv_network(
     """Its gemeenten (edge width: shared PC4), their jeugdregio's, wijkteams and contracted
     providers, its schoolbesturen and schools; large parts are capped with a grouped node
     ("+ 312 scholen") and a note."""
-    try:
-        network = swv_network(store, swv_id, on=store.day)
-    except RegionError as exc:
-        return region_problem(request, exc)
+    network = swv_network(store, swv_id, on=store.day)
     return _send(network, format, response)
 
 
@@ -179,7 +169,6 @@ def get_swv_network(
     responses=RESPONSES,
 )
 def get_overlap_network(
-    request: Request,
     response: Response,
     store: DatedDep,
     a: Annotated[str, Query(description=REGION_HELP, examples=["PO2704"])],
@@ -188,10 +177,7 @@ def get_overlap_network(
 ) -> Any:
     """Both regions, the gemeenten they share, and on each side those only one holds; the
     note gives the shared counts, Jaccard and share of inwoners of GET /overlap."""
-    try:
-        network = overlap_network(store, a, b)
-    except RegionError as exc:
-        return region_problem(request, exc)
+    network = overlap_network(store, a, b)
     return _send(network, format, response)
 
 

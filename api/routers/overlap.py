@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import DatedDep
-from api.params import Page, Size, page_of, region_problem
+from api.params import Page, Size, page_of
 from api.problems import Problem
-from graph.queries.overlap import RegionError, overlap, overlapping
+from graph.queries.overlap import overlap, overlapping
 
 router = APIRouter(tags=["overlap"])
 
@@ -55,17 +55,13 @@ class OverlapPage(BaseModel):
     responses={404: {"model": Problem}, 422: {"model": Problem}},
 )
 def get_overlap(
-    request: Request,
     store: DatedDep,
     a: Annotated[str, Query(description=REGION_HELP, examples=["PO2704"])],
     b: Annotated[str, Query(description=REGION_HELP, examples=["JZ11"])],
 ) -> Any:
     """Shared PC4 areas and gemeenten, their counts, the share of inwoners (where CBS gives
     inwoners per PC4) and the Jaccard index of both."""
-    try:
-        return dataclasses.asdict(overlap(store, a, b))
-    except RegionError as exc:
-        return region_problem(request, exc)
+    return dataclasses.asdict(overlap(store, a, b))
 
 
 @router.get(
@@ -75,7 +71,6 @@ def get_overlap(
     responses={404: {"model": Problem}, 422: {"model": Problem}},
 )
 def get_overlapping(
-    request: Request,
     store: DatedDep,
     region: str,
     type: Annotated[
@@ -89,8 +84,5 @@ def get_overlapping(
     size: Size = 50,
 ) -> Any:
     """Sorted by the number of shared PC4 areas, most first."""
-    try:
-        found = overlapping(store, region, type.strip().lower())
-    except RegionError as exc:
-        return region_problem(request, exc)
+    found = overlapping(store, region, type.strip().lower())
     return page_of(found, page, size)

@@ -22,9 +22,10 @@ from markupsafe import Markup
 from api.deps import DatedDep
 from api.routers import map as map_router
 from graph.dated import DatedStore
+from graph.queries.errors import QuestionError
 from graph.queries.mismatch import Report, current_report
 from graph.queries.names import human_code, label
-from graph.queries.overlap import RegionError, overlapping
+from graph.queries.overlap import overlapping
 from graph.queries.search import search_swvs
 from graph.records import NodeKey
 from graph.store import GraphStore
@@ -230,7 +231,7 @@ def swv_detail(store: DatedDep, code: str) -> Response:
     for kind in ("gemeente", "jeugdregio", "wijkteam", "swv"):
         try:
             found = overlapping(store, code, kind)
-        except RegionError:
+        except QuestionError:
             found = []
         overlap[kind] = [
             {

@@ -10,15 +10,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from api.deps import DatedDep
 from api.params import NO_STORE, Need, Page, Postcode, Size
-from api.problems import Problem, problem_response
+from api.problems import Problem
 from graph.queries.providers_near import providers_near
 from graph.queries.search import search_gemeenten, search_schools, search_swvs
-from graph.queries.words import MAX_QUERY, MIN_QUERY, SearchError
+from graph.queries.words import MAX_QUERY, MIN_QUERY
 
 router = APIRouter(prefix="/search", tags=["search"])
 
@@ -179,17 +179,6 @@ class ProviderPage(BaseModel):
     home: HomeOut
 
 
-def _problem(request: Request, exc: SearchError, headers: dict[str, str] | None = None) -> Any:
-    title = "Not found" if exc.status == 404 else "Invalid search"
-    return problem_response(
-        exc.status,
-        title,
-        str(exc),
-        request=request,
-        headers=headers,
-        errors=[{"field": exc.field, "reason": str(exc)}],
-    )
-
 
 def _q(example: str, what: str) -> Any:
     return Query(
@@ -205,7 +194,6 @@ def _q(example: str, what: str) -> Any:
     responses=ERRORS,
 )
 def get_schools(
-    request: Request,
     store: DatedDep,
     q: Annotated[str, _q("Mariascool Haarlem", "a school's name or alias, plaats, postcode, kind or code")],
     page: Page = 1,
@@ -214,10 +202,7 @@ def get_schools(
     """Each word must match the school's name, an alias from another source, its plaats or
     gemeente, postcode or kind: exactly, as a start, inside a compound or within a typing
     error. An exact vestiging id (15UJ00) ranks first, then a BRIN's vestigingen (15UJ)."""
-    try:
-        return dataclasses.asdict(search_schools(store, q, page, size))
-    except SearchError as exc:
-        return _problem(request, exc)
+    return dataclasses.asdict(search_schools(store, q, page, size))
 
 
 @router.get(
@@ -227,7 +212,6 @@ def get_schools(
     responses=ERRORS,
 )
 def get_gemeenten(
-    request: Request,
     store: DatedDep,
     q: Annotated[str, _q("Haarlemmerliede", "a gemeente's name or code (GM0392, 392), a woonplaats")],
     page: Page = 1,
@@ -235,10 +219,7 @@ def get_gemeenten(
 ) -> Any:
     """Gemeenten of today. A former gemeente (herindeling) leads to the one it merged into,
     with ``via`` naming it: Haarlemmerliede → Haarlemmermeer."""
-    try:
-        return dataclasses.asdict(search_gemeenten(store, q, page, size))
-    except SearchError as exc:
-        return _problem(request, exc)
+    return dataclasses.asdict(search_gemeenten(store, q, page, size))
 
 
 @router.get(
@@ -248,7 +229,6 @@ def get_gemeenten(
     responses=ERRORS,
 )
 def get_swvs(
-    request: Request,
     store: DatedDep,
     q: Annotated[str, _q("PO 27-04", "an SWV code (PO2704, PO 27-04, 27-04), name, or a gemeente in it")],
     page: Page = 1,
@@ -256,10 +236,7 @@ def get_swvs(
 ) -> Any:
     """A code first; then SWVs by name, then by the gemeenten their region touches (the
     open data has codes but no names)."""
-    try:
-        return dataclasses.asdict(search_swvs(store, q, page, size))
-    except SearchError as exc:
-        return _problem(request, exc)
+    return dataclasses.asdict(search_swvs(store, q, page, size))
 
 
 @router.get(
@@ -272,7 +249,6 @@ def get_swvs(
     },
 )
 def get_providers(
-    request: Request,
     response: Response,
     store: DatedDep,
     need: Need,
@@ -287,9 +263,6 @@ def get_providers(
     gives an offer for the need (straight line). Each provider lists who contracts it and
     whether the home gemeente or its jeugdregio does for this need today; which provider
     applies to a pupil is who-serves' answer."""
-    try:
-        found = providers_near(store, need, postcode, km, page, size, on=store.day)
-    except SearchError as exc:
-        return _problem(request, exc, NO_STORE)
+    found = providers_near(store, need, postcode, km, page, size, on=store.day)
     response.headers.update(NO_STORE)
     return dataclasses.asdict(found)

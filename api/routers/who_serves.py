@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import DatedDep, answer
-from api.params import NO_STORE, Enrolled, Need, Postcode, School, model_response, question_problem
+from api.params import NO_STORE, Enrolled, Need, Postcode, School, model_response
 from api.problems import Problem
-from graph.queries.answer import QueryError
 from graph.queries.who_serves import who_serves
 
 router = APIRouter(tags=["who serves"])
@@ -81,7 +80,6 @@ class AnswerOut(BaseModel):
     },
 )
 async def get_who_serves(
-    request: Request,
     store: DatedDep,
     school: School,
     postcode: Postcode,
@@ -91,8 +89,5 @@ async def get_who_serves(
     """Every role of the rules table (zorgplicht, swv, gemeente_jeugdhulp, toegang, jeugdregio,
     leerplicht, rmc, ggd) with its rule and the path that proves it; contracted providers for
     the need, nearest and shortest wait first; and warnings on grensverkeer and missing data."""
-    try:
-        found = await answer(store, lambda: who_serves(store, school, postcode, need, store.day, enrolled))
-    except QueryError as exc:
-        return question_problem(request, exc)
+    found = await answer(store, lambda: who_serves(store, school, postcode, need, store.day, enrolled))
     return model_response(AnswerOut, found, NO_STORE)

@@ -1,6 +1,7 @@
 """What a who-serves answer is made of: each role with the rule behind it in words, the path
 of nodes and relations that proves it with the source of every fact, the contracted
-providers, and the warnings; and the error for a question that cannot be answered.
+providers, and the warnings (a question that cannot be answered raises
+:class:`graph.queries.errors.QuestionError`).
 
 These are the contract between the query and everything that shows an answer (the API's
 response models, the network pictures, the web page).
@@ -13,14 +14,6 @@ from typing import Any
 
 from graph.queries.names import REL_WORDS, label
 from graph.records import EdgeRecord, NodeRecord
-
-
-class QueryError(ValueError):
-    """A question that cannot be answered as asked (unknown school, malformed postcode)."""
-
-    def __init__(self, field: str, message: str, status: int = 422, suggestions: list[str] | None = None):
-        self.field, self.status, self.suggestions = field, status, suggestions or []
-        super().__init__(message)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from graph.props import number
-from graph.queries.answer import QueryError
+from graph.queries.errors import QuestionError
 from graph.records import NodeRecord
 
 #: The sector of each school kind: whose SWV (PO or VO) it belongs to.
@@ -34,7 +34,7 @@ def need_id(need: str) -> str:
     """
     text = need.strip().lower()
     if not text or not any(c.isalnum() for c in text):
-        raise QueryError("need", "give a need: an iJw category (45) or an education need (dyslexie)")
+        raise QuestionError("need", "give a need: an iJw category (45) or an education need (dyslexie)")
     if text.isdigit() and len(text) == 2:
         return f"ijw-{text}"
     if "-" in text and text.split("-", 1)[0] in ("ijw", "onderwijs", "eigen"):

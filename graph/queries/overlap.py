@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from graph import ids
 from graph.dated import as_of
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, Step, into, out
+from graph.queries.errors import QuestionError
 from graph.queries.names import REGIO_MEERVOUD, label
 from graph.records import NodeKey
 from graph.store import GraphStore
@@ -21,10 +22,6 @@ from graph.store import GraphStore
 TYPES = ("swv", "gemeente", "provincie", "wijkteam")  # plus every Regio soort (jeugdregio, ggd, …)
 
 
-class RegionError(ValueError):
-    def __init__(self, message: str, status: int = 422) -> None:
-        self.status = status
-        super().__init__(message)
 
 
 def region_key(text: str) -> NodeKey:
@@ -110,11 +107,11 @@ def _steps(kind: str, soort: str | None) -> tuple[Step, ...]:
 def _fetch(store: GraphStore, key: NodeKey, soort: str | None = None) -> tuple[Region, Neighbourhood]:
     """A region and its neighbourhood, in one read of the store."""
     if key.kind not in ("Swv", "Gemeente", "Regio", "Provincie", "Wijkteam"):
-        raise RegionError(f"{key.kind} is not a region")
+        raise QuestionError("regio", f"{key.kind} is not a region")
     near = store.neighbourhood([Seed(key, _steps(key.kind, soort))])
     node = near.node(key)
     if node is None:
-        raise RegionError(f"no region {key.id} is known", 404)
+        raise QuestionError("regio", f"no region {key.id} is known", 404)
     name = node.props.get("naam")
     r = Region(key, str(name) if name else None, str(node.props.get("soort") or key.kind.lower()))
 
@@ -170,7 +167,9 @@ def overlap(store: GraphStore, a_text: str, b_text: str) -> Overlap:
     try:
         a, b = region(store, region_key(a_text)), region(store, region_key(b_text))
     except ids.IdentifierError as exc:
-        raise RegionError(f"{exc}; give a code such as PO2704, GM0392, JZ11, PV27 or wijkteam:<id>") from None
+        raise QuestionError(
+            "regio", f"{exc}; give a code such as PO2704, GM0392, JZ11, PV27 or wijkteam:<id>"
+        ) from None
     return _compare(a, b)
 
 
@@ -240,11 +239,11 @@ def overlapping(
     of the store for X and one for each candidate not yet seen."""
     store = as_of(store)
     if soort not in REGION_TYPES:
-        raise RegionError(f"unknown type {soort!r}; known: {', '.join(REGION_TYPES)}")
+        raise QuestionError("type", f"unknown type {soort!r}; known: {', '.join(REGION_TYPES)}")
     try:
         x, near = _fetch(store, region_key(x_text), soort)
     except ids.IdentifierError as exc:
-        raise RegionError(str(exc)) from None
+        raise QuestionError("regio", str(exc)) from None
     cache = {} if cache is None else cache
     results = []
     for c in sorted(_candidates(x, near, soort)):

@@ -17,8 +17,8 @@ from graph import ids
 from graph.dated import as_of, day_of
 from graph.props import flag, number
 from graph.queries.domain import POSTCODE_FORM, distance_km, naam_of, need_id, valid_on
+from graph.queries.errors import QuestionError
 from graph.queries.search import Ref, paginate, text_of
-from graph.queries.words import SearchError
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
 
@@ -106,10 +106,10 @@ def _home(store: GraphStore, postcode: str) -> tuple[NodeRecord, Home, set[NodeK
     try:
         code = ids.postcode(postcode)
     except ids.IdentifierError:
-        raise SearchError("postcode", f"postcode {postcode!r} is not valid: {POSTCODE_FORM}") from None
+        raise QuestionError("postcode", f"postcode {postcode!r} is not valid: {POSTCODE_FORM}") from None
     pc4 = store.node(NodeKey("PC4", code[:4]))
     if pc4 is None:
-        raise SearchError("postcode", f"postcode {code[:4]} is not known in the kaart", 404)
+        raise QuestionError("postcode", f"postcode {code[:4]} is not known in the kaart", 404)
     gemeenten = [e.dst for e in store.edges(rel="LIGT_IN", src=pc4.key) if e.dst.kind == "Gemeente"]
     regions = [
         e.dst for gm in gemeenten for e in store.edges(rel="HOORT_BIJ", src=gm) if not e.props.get("deels")
@@ -146,13 +146,13 @@ def providers_near(
     who bought what."""
     store = as_of(store, on)
     if not (need or "").strip():
-        raise SearchError("need", "need is required: an iJw category (45) or an education need (dyslexie)")
+        raise QuestionError("need", "need is required: an iJw category (45) or an education need (dyslexie)")
     if km is not None and km < 0:
-        raise SearchError("km", "km must be 0 or more")
+        raise QuestionError("km", "km must be 0 or more")
     need_key = NodeKey("Behoefte", need_id(need))
     need_node = store.node(need_key)
     if need_node is None:
-        raise SearchError(
+        raise QuestionError(
             "need",
             f"need {need_key.id} is not known: give an iJw category (e.g. 45) or an education need "
             "(e.g. dyslexie) of the kaart's taxonomy",
@@ -160,7 +160,7 @@ def providers_near(
         )
     home_pc4, home, home_buyers = _home(store, postcode)
     if km is not None and "lat" not in home_pc4.props:
-        raise SearchError(
+        raise QuestionError(
             "postcode",
             f"no centroid is known for PC4 {home_pc4.id}: leave out km to list every provider",
             404,

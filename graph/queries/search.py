@@ -29,8 +29,9 @@ from graph.dated import as_of
 from graph.props import texts, whole
 from graph.queries.cache import CACHE
 from graph.queries.domain import SECTOR, naam_of
+from graph.queries.errors import QuestionError
 from graph.queries.names import label_of
-from graph.queries.words import SearchError, WordIndex, normalise, words_of_question
+from graph.queries.words import WordIndex, normalise, words_of_question
 from graph.records import NodeRecord
 from graph.store import GraphStore
 
@@ -74,7 +75,7 @@ class Ref:
 def paginate(ranked: list[T], page: int, size: int) -> tuple[list[T], int]:
     """One page of a ranked list, and the length of the whole list."""
     if page < 1 or not 1 <= size <= 200:
-        raise SearchError("page" if page < 1 else "size", "page starts at 1; size is 1 to 200")
+        raise QuestionError("page" if page < 1 else "size", "page starts at 1; size is 1 to 200")
     return ranked[(page - 1) * size : page * size], len(ranked)
 
 

@@ -19,10 +19,11 @@ from graph.dated import DatedStore, as_of, day_of
 from graph.lifecycle import LIFECYCLE_KEYS, ended_on
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
 from graph.props import texts
-from graph.queries.answer import RULES, Answer, QueryError, Role, Step, name_of, step_of
+from graph.queries.answer import RULES, Answer, Role, Step, name_of, step_of
 from graph.queries.cache import CACHE
 from graph.queries.contracted import contracted_providers
 from graph.queries.domain import POSTCODE_FORM, SECTOR, need_id
+from graph.queries.errors import QuestionError
 from graph.queries.names import REGIO_WORD, label
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
@@ -136,20 +137,20 @@ def who_serves(
     try:
         school_id = ids.school_id(school)
     except ids.IdentifierError as exc:
-        raise QueryError("school", f"{exc}") from None
+        raise QuestionError("school", f"{exc}") from None
     try:
         home = ids.postcode(postcode)
     except ids.IdentifierError:
-        raise QueryError("postcode", f"postcode {postcode!r} is not valid: {POSTCODE_FORM}") from None
+        raise QuestionError("postcode", f"postcode {postcode!r} is not valid: {POSTCODE_FORM}") from None
     need_key = need_id(need)
     g = _Graph(store.neighbourhood(_seeds(school_id, home, need_key)))
     school_node = g.node(NodeKey("School", school_id))
     if school_node is None:
-        raise QueryError(
+        raise QuestionError(
             "school", _unknown_school(store, school_id, day), 404, _closest_schools(store, school_id)
         )
     if g.node(NodeKey("Behoefte", need_key)) is None:
-        raise QueryError(
+        raise QuestionError(
             "need",
             f"need {need!r} is not known: give an iJw category (e.g. 45) or an education need "
             "(e.g. dyslexie) of the kaart's taxonomy",
@@ -189,7 +190,7 @@ def who_serves(
     home_pc4_key = NodeKey("PC4", home[:4])
     home_pc4 = g.node(home_pc4_key)
     if home_pc4 is None:
-        raise QueryError("postcode", f"postcode {home[:4]} is not known in the kaart", 404)
+        raise QuestionError("postcode", f"postcode {home[:4]} is not known in the kaart", 404)
     home_gm_edge = _home_gemeente(g, home, warnings)
     home_gm = g.node(home_gm_edge.dst) if home_gm_edge else None
 

@@ -33,6 +33,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from graph.queries.errors import QuestionError
+
 MIN_QUERY = 2
 MAX_QUERY = 200
 
@@ -49,12 +51,6 @@ FIELD_WEIGHT = {"naam": 1.0, "plaats": 1.0, "postcode": 1.0, "soort": 0.9, "woon
 COMMON_WORD_WEIGHT = 0.25
 
 
-class SearchError(ValueError):
-    """A question that cannot be searched as asked; ``field`` names the parameter."""
-
-    def __init__(self, field: str, message: str, status: int = 422) -> None:
-        self.field, self.status = field, status
-        super().__init__(message)
 
 
 def normalise(text: str) -> str:
@@ -231,14 +227,14 @@ def words_of_question(q: str) -> tuple[str, list[str]]:
     """The question, checked and normalised, and its words."""
     text = (q or "").strip()
     if len(text) < MIN_QUERY:
-        raise SearchError(
+        raise QuestionError(
             "q",
             f"q must have at least {MIN_QUERY} characters: a name, a place or a code "
             "(e.g. 'Haarlem', 'Mariaschool', '15UJ00')",
         )
     if len(text) > MAX_QUERY:
-        raise SearchError("q", f"q may have at most {MAX_QUERY} characters")
+        raise QuestionError("q", f"q may have at most {MAX_QUERY} characters")
     norm = normalise(text)
     if not norm:
-        raise SearchError("q", "q must contain letters or digits: a name, a place or a code")
+        raise QuestionError("q", "q must contain letters or digits: a name, a place or a code")
     return norm, norm.split()
