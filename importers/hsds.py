@@ -55,10 +55,11 @@ from graph.model import Provenance, normalise_id
 from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.base import Context, ParsedFile, file_date
+from importers.cells import decimal, yes_no
 from importers.native import slug
 from importers.report import FileReport, Problem
-from importers.tabular import decimal, read_table
-from importers.zorg import STELSELS, add_mapped, parse_bool, parse_date
+from importers.tabular import read_table
+from importers.zorg import STELSELS, add_mapped, parse_date
 
 NAME = "Open Referral HSDS 3"
 
@@ -485,7 +486,7 @@ class _Builder:
             columns = {"id": "id", "naam": "name", "website": "website", "plaats": "sk_plaats"}
             if row.text("sk_fictief"):
                 try:
-                    data["fictief"] = parse_bool(row.text("sk_fictief"))
+                    data["fictief"] = yes_no(row.text("sk_fictief"))
                 except ValueError as exc:
                     self.problem(row, "sk_fictief", row.text("sk_fictief"), str(exc))
             for ident in identifiers.get(row.text("id"), []):

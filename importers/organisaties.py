@@ -45,12 +45,12 @@ from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, latest_date, start_table
+from importers.cells import yes_no
 from importers.report import FileReport
 from importers.resolve import GemeenteResolver
 from importers.tabular import header_of
 from importers.wijkteams import looks_mobile, looks_personal, slug
 from importers.yamlfile import compose, has_top_key
-from importers.zorg import parse_bool
 
 #: soort → (node kind, the contact's function when the row does not say it)
 SOORTEN: dict[str, tuple[str, str]] = {
@@ -118,7 +118,7 @@ def _add(parsed: ParsedFile, row: _Row, resolver: GemeenteResolver, prov: Proven
         return
     try:
         keys = _codes(row, resolver)
-        fictief = parse_bool(v.get("fictief", ""))
+        fictief = yes_no(v.get("fictief", ""))
     except ValueError as exc:  # IdentifierError included
         parsed.problem(line, "code", v["code"], str(exc))
         return

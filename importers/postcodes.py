@@ -22,9 +22,10 @@ from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
+from importers.cells import decimal
 from importers.recognise import is_gemeente_code, is_pc4, is_share, table_fits
 from importers.regios import year_in_name
-from importers.tabular import decimal, is_total_row
+from importers.tabular import is_total_row
 
 PC4_GEMEENTE = "pc4-gemeente"
 PC4_GEMEENTE_NAAM = "in welke gemeente een PC4 ligt"

@@ -138,9 +138,6 @@ def missing_columns(columns: list[str], required: tuple[str, ...]) -> list[str]:
     return [c for c in required if c not in columns]
 
 
-def decimal(text: str) -> float:
-    """``52,3814309`` and ``52.3814309`` are the same number (Dutch files use commas)."""
-    return float(text.replace(",", "."))
 
 
 def is_total_row(value: str) -> bool:

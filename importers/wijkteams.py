@@ -70,6 +70,7 @@ from graph import ids
 from graph.model import Provenance, entity
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, latest_date, start_table
+from importers.cells import EMPTY, yes_no
 from importers.report import FileReport, problems_from_validation
 from importers.resolve import GemeenteResolver
 from importers.tabular import header_of
@@ -92,9 +93,6 @@ CSV_COLUMNS = (
     *(f"contact_{f}" for f in CONTACT_FIELDS),
 )
 YAML_TOP_KEYS = ("wijkteams", "bron", "peildatum")
-EMPTY = ("", "~", "null")
-TRUE = ("ja", "j", "true", "yes", "y", "1", "waar")
-FALSE = ("nee", "n", "false", "no", "0", "onwaar")
 
 _SPLIT = re.compile(r"[\s;,]+")
 _RANGE = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
@@ -165,15 +163,6 @@ def looks_mobile(phone: str) -> bool:
     return digits.startswith("06") or digits.startswith("316")
 
 
-def _flag(value: str, field_name: str) -> bool | None:
-    text = value.strip().lower()
-    if text in EMPTY:
-        return None  # not said: an empty cell is not a fact
-    if text in TRUE:
-        return True
-    if text in FALSE:
-        return False
-    raise ValueError(f"{field_name} must be ja or nee (or true/false)")
 
 
 class _Team:
@@ -325,7 +314,7 @@ def _build(parsed: ParsedFile, team: _Team, resolver: GemeenteResolver, seen: di
     elif soort not in EMPTY:
         parsed.problem(line, "soort", values["soort"], f"expected one of: {', '.join(SOORTEN)}")
     try:
-        data["fictief"] = _flag(values.get("fictief", ""), "fictief")
+        data["fictief"] = yes_no(values.get("fictief", ""))
     except ValueError as exc:
         parsed.problem(line, "fictief", values["fictief"], str(exc))
     team_key = _entity(parsed, line, "Wijkteam", data, prov)

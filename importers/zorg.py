@@ -40,7 +40,8 @@ from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, latest_date, start_table
-from importers.tabular import decimal, header_of
+from importers.cells import decimal, yes_no
+from importers.tabular import header_of
 
 #: Need-taxonomy systems (``Behoefte.stelsel``); a need id is ``<stelsel>-<code>``.
 STELSELS = ("ijw", "onderwijs", "eigen")
@@ -48,8 +49,6 @@ STELSELS = ("ijw", "onderwijs", "eigen")
 _SPLIT = re.compile(r"[\s|,;]+")
 _NEED_ID = re.compile(r"^(?:ijw|onderwijs|eigen)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WORD = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-_TRUE = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
-_FALSE = {"nee", "n", "no", "false", "onwaar", "0"}
 
 
 def need_id(code: str) -> str:
@@ -91,16 +90,6 @@ def parse_date(text: str) -> date:
     raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD (2025-01-31) or D-M-YYYY (31-1-2025)")
 
 
-def parse_bool(text: str) -> bool | None:
-    """``ja``/``nee`` and friends; an empty cell is ``None``: not said, so not stored as a fact."""
-    value = text.strip().lower()
-    if not value:
-        return None
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ValueError(f"{text!r} is not yes or no: use ja/nee, true/false or 1/0")
 
 
 def add_mapped(
@@ -182,7 +171,7 @@ class _Rows:
     @staticmethod
     def _flag(parsed: ParsedFile, line: int, row: dict[str, str]) -> bool | None:
         try:
-            return parse_bool(row.get("fictief", ""))
+            return yes_no(row.get("fictief", ""))
         except ValueError as exc:
             parsed.problem(line, "fictief", row["fictief"], str(exc))
             return None

@@ -307,3 +307,14 @@ def test_shipped_example_imports_on_top_of_the_demo(store: GraphStore, demo_batc
     served = {str(e.dst) for e in store.edges(rel="BEDIENT") if e.src.id.startswith("voorbeeld-")}
     assert served == {f"PC4:{n}" for n in range(2011, 2016)} | {"Gemeente:GM0392"}
     assert not run_import(store, [EXAMPLE]).changed
+
+
+def test_yes_and_no_are_the_same_words_as_in_the_other_own_formats(store: GraphStore, tmp_path: Path) -> None:
+    """``x`` in a fictief column is yes in the zorg sheets, so it is here too (importers.cells);
+    ``nee`` is no, and a word that is neither is refused with the field named."""
+    path = _write("csv", tmp_path, _team(fictief="x"), _team(id="wt-echt", naam="Echt team", fictief="nee"))
+    report = run_import(store, [path, *_reference(tmp_path)])
+    assert not [p for p in _file(report, path.name).problems if p.fatal]
+    team, echt = store.node(NodeKey.parse(TEAM)), store.node(NodeKey("Wijkteam", "wt-echt"))
+    assert team is not None and team.props["fictief"] is True
+    assert echt is not None and echt.props["fictief"] is False

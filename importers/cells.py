@@ -1,0 +1,44 @@
+"""Reading one cell of a spreadsheet or one YAML value: the same words mean the same thing in
+every importer.
+
+People fill in the own formats by hand, in Dutch or English, so a yes/no cell may say
+``ja``, ``x`` or ``true``; an empty cell (or YAML's ``~``) is *not said*, which is not the
+same as *no* and is never stored as a fact. Kept here, once, so that a word accepted by one
+format is accepted by all of them.
+
+Examples
+--------
+>>> [yes_no(v) for v in ("ja", "X", " nee ", "", "~")]
+[True, True, False, None, None]
+>>> yes_no("misschien")
+Traceback (most recent call last):
+...
+ValueError: 'misschien' is not yes or no: use ja/nee, true/false or 1/0
+>>> decimal("52,3814309")
+52.3814309
+"""
+
+from __future__ import annotations
+
+#: Words that say yes, and no (compared in lower case, without surrounding spaces).
+YES = frozenset({"ja", "j", "yes", "y", "true", "waar", "1", "x"})
+NO = frozenset({"nee", "n", "no", "false", "onwaar", "0"})
+#: What leaves a value unsaid: an empty cell, or YAML's null.
+EMPTY = ("", "~", "null")  # a tuple: YAML values that are mappings are compared too
+
+
+def yes_no(text: str) -> bool | None:
+    """True or False for a yes/no word; None when nothing is said; ValueError otherwise."""
+    value = text.strip().lower()
+    if value in EMPTY:
+        return None
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise ValueError(f"{text!r} is not yes or no: use ja/nee, true/false or 1/0")
+
+
+def decimal(text: str) -> float:
+    """``52,3814309`` and ``52.3814309`` are the same number (Dutch files use commas)."""
+    return float(text.replace(",", "."))
