@@ -14,11 +14,11 @@ from collections import defaultdict
 from graph.dated import as_of
 from graph.props import whole
 from graph.queries.mismatch import Report, SwvRow, current_report, gemeenten_per_pc4
-from graph.queries.names import label
+from graph.queries.names import label, naam_of
 from graph.records import NodeKey
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder
-from viz.reads import name, records, width
+from viz.reads import records, width
 from viz.styles import node_label
 
 
@@ -32,7 +32,7 @@ def mismatch_network(store: GraphStore) -> Network:
     for region_id, region in sorted(regions.items()):
         b.node(
             f"Regio:{region_id}",
-            node_label("Regio", region_id, name(region)),
+            node_label("Regio", region_id, naam_of(region)),
             "jeugdregio",
             label(region, NodeKey("Regio", region_id)),
         )
@@ -42,7 +42,7 @@ def mismatch_network(store: GraphStore) -> Network:
         ref = f"Swv:{row.swv}"
         b.node(
             ref,
-            node_label("Swv", row.swv, name(swvs.get(row.swv)), 28),
+            node_label("Swv", row.swv, naam_of(swvs.get(row.swv)), 28),
             "swv_meerdere" if several else "swv",
             _swv_title(row),
         )

@@ -11,10 +11,11 @@ from __future__ import annotations
 from graph import ids
 from graph.dated import as_of
 from graph.queries.errors import QuestionError
+from graph.queries.names import naam_of
 from graph.queries.overlap import Overlap, Region, overlap, region, region_key
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder
-from viz.reads import name, pc4_gemeenten, records, width
+from viz.reads import pc4_gemeenten, records, width
 from viz.styles import KIND_NAME, group_of, node_label
 
 
@@ -34,12 +35,12 @@ def overlap_network(store: GraphStore, a: str, b: str) -> Network:
     largest = max((len(v) for v in counts.values()), default=0)
     for gm in sorted(ra.gemeenten | rb.gemeenten):
         shared = gm in ra.gemeenten and gm in rb.gemeenten
-        gm_name = name(gemeenten.get(gm)) or gm
+        gm_name = naam_of(gemeenten.get(gm)) or gm
         where = "in beide regio's" if shared else f"alleen in {_short_name(ra if gm in ra.gemeenten else rb)}"
         ref = f"Gemeente:{gm}"
         net.node(
             ref,
-            node_label("Gemeente", gm, name(gemeenten.get(gm))),
+            node_label("Gemeente", gm, naam_of(gemeenten.get(gm))),
             "gemeente_gedeeld" if shared else "gemeente",
             f"Gemeente {gm_name} ({gm}): {where}",
         )

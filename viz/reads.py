@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graph.queries.domain import naam_of
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
 
@@ -18,10 +17,6 @@ def records(store: GraphStore, kind: str, ids: Iterable[str]) -> dict[str, NodeR
     """The stored nodes of ``kind`` among ``ids``, by id; ids not stored are left out."""
     wanted = sorted(set(ids))
     return {n.id: n for n in store.nodes(kind, wanted)} if wanted else {}
-
-
-#: A node's name, or None: the pictures label a nameless node by its code themselves.
-name = naam_of
 
 
 def regions_of(store: GraphStore, gemeente: str) -> list[tuple[str, bool]]:

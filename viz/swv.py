@@ -16,11 +16,11 @@ from graph.dated import as_of, day_of
 from graph.props import text
 from graph.queries.domain import SECTOR, valid_on
 from graph.queries.errors import QuestionError
-from graph.queries.names import label
+from graph.queries.names import label, naam_of
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
 from viz.model import Network, NetworkBuilder
-from viz.reads import name, pc4_gemeenten, records, regions_of, width
+from viz.reads import pc4_gemeenten, records, regions_of, width
 from viz.styles import node_label
 
 #: Most nodes of a part drawn one by one; above this the rest is grouped. Chosen so that an
@@ -47,7 +47,7 @@ def swv_network(
     day = day_of(store, on)
     me = str(key)
     b = NetworkBuilder(f"{label(swv)} en zijn partners")
-    b.node(me, node_label("Swv", code, name(swv)), "swv", _swv_title(swv))
+    b.node(me, node_label("Swv", code, naam_of(swv)), "swv", _swv_title(swv))
 
     pc4 = {e.src.id for e in store.edges(rel="IN_WERKGEBIED", dst=key) if e.src.kind == "PC4"}
     per_gemeente: dict[str, set[str]] = defaultdict(set)
@@ -92,15 +92,15 @@ def _draw_gemeenten(
         record = gemeenten.get(gm)
         b.node(
             f"Gemeente:{gm}",
-            node_label("Gemeente", gm, name(record)),
+            node_label("Gemeente", gm, naam_of(record)),
             "gemeente",
-            f"Gemeente {name(record) or gm} ({gm})",
+            f"Gemeente {naam_of(record) or gm} ({gm})",
         )
         shared = len(per_gemeente.get(gm, ()))
         lines = []
         if shared:
             lines.append(
-                f"{shared} postcodegebieden (PC4) van {name(record) or gm} liggen in het werkgebied "
+                f"{shared} postcodegebieden (PC4) van {naam_of(record) or gm} liggen in het werkgebied "
                 f"van het samenwerkingsverband (van de {total_pc4} van het SWV)"
             )
         if gm in restricted:
@@ -124,12 +124,12 @@ def _draw_regions(b: NetworkBuilder, store: GraphStore, gemeenten: dict[str, Nod
             if not b.has(ref):
                 b.node(
                     ref,
-                    node_label("Regio", region_id, name(region)),
+                    node_label("Regio", region_id, naam_of(region)),
                     "jeugdregio",
                     label(region),
                 )
                 drawn.append(ref)
-            title = f"{name(gemeenten[gm]) or gm} hoort bij {label(region)}"
+            title = f"{naam_of(gemeenten[gm]) or gm} hoort bij {label(region)}"
             if partly:
                 title += " (alleen het deel van een later opgeheven gemeente)"
             b.edge(f"Gemeente:{gm}", ref, "deels" if partly else "jeugdregio", title)
@@ -150,9 +150,9 @@ def _draw_wijkteams(
         team = teams[team_id]
         b.node(
             f"Wijkteam:{team_id}",
-            node_label("Wijkteam", team_id, name(team)),
+            node_label("Wijkteam", team_id, naam_of(team)),
             "wijkteam",
-            f"{team.props.get('soort', 'wijkteam')} {name(team) or team_id}",
+            f"{team.props.get('soort', 'wijkteam')} {naam_of(team) or team_id}",
         )
     for team_id, gm in links:
         if team_id in shown:
@@ -186,9 +186,9 @@ def _draw_providers(
         provider = providers[pid]
         b.node(
             f"Zorgaanbieder:{pid}",
-            node_label("Zorgaanbieder", pid, name(provider)),
+            node_label("Zorgaanbieder", pid, naam_of(provider)),
             "zorgaanbieder",
-            f"Zorgaanbieder {name(provider) or pid}",
+            f"Zorgaanbieder {naam_of(provider) or pid}",
         )
         for buyer, contracts in sorted(links[pid].items()):
             b.edge(
@@ -237,7 +237,7 @@ def _draw_schools(
         board = label(boards.get(bid), NodeKey("Schoolbestuur", bid))
         b.node(
             ref,
-            node_label("Schoolbestuur", bid, name(boards[bid])),
+            node_label("Schoolbestuur", bid, naam_of(boards[bid])),
             "schoolbestuur",
             f"{board}: {size[bid]} scholen in het werkgebied",
         )
@@ -264,7 +264,7 @@ def _draw_schools(
         school = label(record, NodeKey("School", sid))
         b.node(
             ref,
-            node_label("School", sid, name(record)),
+            node_label("School", sid, naam_of(record)),
             "school",
             f"{school}, {soort}, {place}".rstrip(", "),
             # folded into its board

@@ -97,7 +97,3 @@ def step_of(record: NodeRecord | EdgeRecord) -> Step:
     )
 
 
-def name_of(n: NodeRecord | None) -> str | None:
-    """What to call a node in an answer: its name with its code beside it, or its kind and
-    code in their human form when no name is known (:mod:`graph.queries.names`)."""
-    return None if n is None else label(n)

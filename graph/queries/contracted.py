@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 from graph.neighbourhood import Neighbourhood
-from graph.queries.answer import Provider, name_of, step_of
+from graph.queries.answer import Provider, step_of
 from graph.queries.domain import distance_km, valid_on
+from graph.queries.names import name_of
 from graph.records import NodeKey, NodeRecord
 
 

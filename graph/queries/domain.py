@@ -20,10 +20,6 @@ SECTOR = {"BAO": "PO", "SBO": "PO", "SO": "PO", "SO/VSO": "PO", "VSO": "VO", "VO
 POSTCODE_FORM = "give a PC4 (2011) or a PC6 (2011AB)"
 
 
-def naam_of(n: NodeRecord | None) -> str | None:
-    """The node's name, or None for no node or no name (old gemeenten are known by code only)."""
-    value = n.props.get("naam") if n is not None else None
-    return str(value) if value else None
 
 
 def need_id(need: str) -> str:

@@ -137,3 +137,15 @@ def named_in_text(text: str, node: Callable[[NodeKey], NodeRecord | None]) -> st
         return label(record) if record is not None else match.group(1)
 
     return _CODE.sub(named, text)
+
+
+def naam_of(n: NodeRecord | None) -> str | None:
+    """The node's own name, or None for no node or no name (old gemeenten are known by code
+    only): for where the code is shown beside it anyway, as in a table's own column."""
+    value = n.props.get("naam") if n is not None else None
+    return str(value) if value else None
+
+
+def name_of(n: NodeRecord | None) -> str | None:
+    """What to call a node in an answer: its :func:`label`, None for no node."""
+    return None if n is None else label(n)

@@ -16,8 +16,9 @@ from datetime import date
 from graph import ids
 from graph.dated import as_of, day_of
 from graph.props import flag, number
-from graph.queries.domain import POSTCODE_FORM, distance_km, naam_of, need_id, valid_on
+from graph.queries.domain import POSTCODE_FORM, distance_km, need_id, valid_on
 from graph.queries.errors import QuestionError
+from graph.queries.names import naam_of
 from graph.queries.search import Ref, paginate, text_of
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore

@@ -28,9 +28,9 @@ from graph import ids
 from graph.dated import as_of
 from graph.props import texts, whole
 from graph.queries.cache import CACHE
-from graph.queries.domain import SECTOR, naam_of
+from graph.queries.domain import SECTOR
 from graph.queries.errors import QuestionError
-from graph.queries.names import label_of
+from graph.queries.names import label_of, naam_of
 from graph.queries.words import WordIndex, normalise, words_of_question
 from graph.records import NodeRecord
 from graph.store import GraphStore

@@ -19,12 +19,12 @@ from graph.dated import DatedStore, as_of, day_of
 from graph.lifecycle import LIFECYCLE_KEYS, ended_on
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
 from graph.props import texts
-from graph.queries.answer import RULES, Answer, Role, Step, name_of, step_of
+from graph.queries.answer import RULES, Answer, Role, Step, step_of
 from graph.queries.cache import CACHE
 from graph.queries.contracted import contracted_providers
 from graph.queries.domain import POSTCODE_FORM, SECTOR, need_id
 from graph.queries.errors import QuestionError
-from graph.queries.names import REGIO_WORD, label
+from graph.queries.names import REGIO_WORD, label, name_of
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 
