@@ -52,6 +52,7 @@ from pydantic import ValidationError
 from graph import ids
 from graph.lifecycle import version_date
 from graph.model import Provenance, normalise_id
+from graph.needs import STELSELS
 from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.base import Context, ParsedFile, file_date
@@ -59,7 +60,7 @@ from importers.cells import decimal, yes_no
 from importers.native import slug
 from importers.report import FileReport, Problem
 from importers.tabular import read_table
-from importers.zorg import STELSELS, add_mapped, parse_date
+from importers.zorg import add_mapped, parse_date
 
 NAME = "Open Referral HSDS 3"
 

@@ -38,36 +38,15 @@ from typing import Any
 
 from graph import ids
 from graph.model import Provenance
+from graph.needs import need_id
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, latest_date, start_table
 from importers.cells import decimal, yes_no
 from importers.tabular import header_of
 
-#: Need-taxonomy systems (``Behoefte.stelsel``); a need id is ``<stelsel>-<code>``.
-STELSELS = ("ijw", "onderwijs", "eigen")
-
 _SPLIT = re.compile(r"[\s|,;]+")
-_NEED_ID = re.compile(r"^(?:ijw|onderwijs|eigen)-[a-z0-9]+(?:-[a-z0-9]+)*$")
-_WORD = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
-def need_id(code: str) -> str:
-    """The Behoefte id a spreadsheet code stands for.
-
-    >>> [need_id(c) for c in ("45", "IJW-45", "dyslexie", "onderwijs-taal-spraak", "eigen-x")]
-    ['ijw-45', 'ijw-45', 'onderwijs-dyslexie', 'onderwijs-taal-spraak', 'eigen-x']
-    """
-    text = code.strip().lower()
-    if re.fullmatch(r"\d{2}", text):
-        return f"ijw-{text}"
-    if _NEED_ID.match(text):
-        return text
-    if _WORD.match(text):
-        return f"onderwijs-{text}"
-    raise ValueError(
-        f"need {code!r} is not a taxonomy code: expected an iJw productcategorie (45 or ijw-45) "
-        "or an education need (dyslexie or onderwijs-dyslexie)"
-    )
 
 
 def split_list(text: str) -> list[str]:

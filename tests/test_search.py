@@ -449,7 +449,7 @@ def test_http_search_errors_are_problem_json(stub: GraphStore) -> None:
             ("providers", {"need": "45", "postcode": "2011XYZ"}, 422, "PC4 (2011) or a PC6 (2011AB)"),
             ("providers", {"need": "45", "postcode": "2011", "km": -1}, 422, "km"),
             ("providers", {"need": "zwemles", "postcode": "2011"}, 404, "not known"),
-            ("providers", {"need": "-", "postcode": "2011"}, 422, "give a need"),  # was a 500
+            ("providers", {"need": "-", "postcode": "2011"}, 422, "not a taxonomy code"),  # was a 500
         ]:
             r = client.get(f"/api/v1/search/{path}", params=params)
             assert r.status_code == status, (path, params, r.text)

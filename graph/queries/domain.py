@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from graph import needs
 from graph.props import number
 from graph.queries.errors import QuestionError
 from graph.records import NodeRecord
@@ -23,19 +24,17 @@ POSTCODE_FORM = "give a PC4 (2011) or a PC6 (2011AB)"
 
 
 def need_id(need: str) -> str:
-    """``45`` → ``ijw-45``; ``dyslexie`` → ``onderwijs-dyslexie``; a full id stays.
+    """The need a question names (:func:`graph.needs.need_id`), or the question's error.
 
     >>> need_id("45"), need_id("Dyslexie"), need_id("ijw-45")
     ('ijw-45', 'onderwijs-dyslexie', 'ijw-45')
     """
-    text = need.strip().lower()
-    if not text or not any(c.isalnum() for c in text):
+    if not need.strip():
         raise QuestionError("need", "give a need: an iJw category (45) or an education need (dyslexie)")
-    if text.isdigit() and len(text) == 2:
-        return f"ijw-{text}"
-    if "-" in text and text.split("-", 1)[0] in ("ijw", "onderwijs", "eigen"):
-        return text
-    return f"onderwijs-{text}"
+    try:
+        return needs.need_id(need)
+    except ValueError as exc:
+        raise QuestionError("need", str(exc)) from None
 
 
 def distance_km(a: NodeRecord | None, b: NodeRecord | None) -> float | None:

@@ -1,0 +1,42 @@
+"""The vocabulary of needs: which taxonomies there are and how a need is written.
+
+A need (``Behoefte``) is ``<stelsel>-<code>``: ``ijw-45`` is iJw productcategorie 45
+(Jeugdhulp ambulant), ``onderwijs-dyslexie`` an education need, ``eigen-…`` a term of a
+provider's own taxonomy. People write them short — ``45``, ``Dyslexie`` — in a spreadsheet
+cell and in a question alike, so both read them with the one :func:`need_id` here; the
+taxonomy itself is data (``importers/reference/behoeften.jsonl``).
+
+Examples
+--------
+>>> [need_id(c) for c in ("45", "IJW-45", " Dyslexie ", "onderwijs-taal-spraak", "eigen-x")]
+['ijw-45', 'ijw-45', 'onderwijs-dyslexie', 'onderwijs-taal-spraak', 'eigen-x']
+>>> need_id("ADHD/ADD")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+ValueError: need 'ADHD/ADD' is not a taxonomy code: expected an iJw productcategorie (45 or ...
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Need-taxonomy systems (``Behoefte.stelsel``); a need id is ``<stelsel>-<code>``.
+STELSELS = ("ijw", "onderwijs", "eigen")
+
+_NEED_ID = re.compile(r"^(?:ijw|onderwijs|eigen)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+_WORD = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+def need_id(code: str) -> str:
+    """The Behoefte id a code stands for; ValueError, saying the forms, for one that is none."""
+    text = code.strip().lower()
+    if re.fullmatch(r"\d{2}", text):
+        return f"ijw-{text}"
+    if _NEED_ID.match(text):
+        return text
+    if _WORD.match(text):
+        return f"onderwijs-{text}"
+    raise ValueError(
+        f"need {code!r} is not a taxonomy code: expected an iJw productcategorie (45 or ijw-45) "
+        "or an education need (dyslexie or onderwijs-dyslexie)"
+    )
