@@ -1,4 +1,4 @@
-"""The responsibility rules of DOMAIN.md on a small made-up map, on both backends: each test
+"""The responsibility rules of docs/wie-helpt.md on a small made-up map, on both backends: each test
 builds exactly the situation a rule is about, so that it fails when the rule is broken.
 
 Codes are in the real formats; every name is made up."""

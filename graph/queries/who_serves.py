@@ -1,7 +1,7 @@
 """Who serves this pupil? School + home postcode + need → every responsible party, each with
 the rule behind it, the path in the graph that proves it, and where those facts came from.
 
-The rules are those of DOMAIN.md: the school's board has zorgplicht; extra support comes from
+The rules are those of ``docs/wie-helpt.md``: the school's board has zorgplicht; extra support comes from
 the school's SWV (or, for a pupil not at a regular school, the SWV of the home address);
 youth care is paid and given access to by the home gemeente (woonplaatsbeginsel), through
 the wijkteam that serves the home address; care is bought by the home gemeente or its
