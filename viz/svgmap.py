@@ -349,18 +349,17 @@ def _swvs(sector: str) -> Callable[[GraphStore], dict[str, tuple[float, str]]]:
 
 
 def _jeugdregios(store: GraphStore) -> dict[str, tuple[float, str]]:
-    per_gm: dict[str, set[str]] = defaultdict(set)
+    per_gm: dict[str, set[tuple[str, bool]]] = defaultdict(set)
     for e in store.edges(rel="HOORT_BIJ"):
         if e.src.kind == "Gemeente" and e.dst.id.startswith("JZ"):
-            per_gm[e.src.id].add(e.dst.id + (" (deels)" if e.props.get("deels") else ""))
-    regions = {n.id: n for n in store.nodes("Regio", {r.split(" ")[0] for rs in per_gm.values() for r in rs})}
+            per_gm[e.src.id].add((e.dst.id, bool(e.props.get("deels"))))
+    regions = {n.id: n for n in store.nodes("Regio", {code for rs in per_gm.values() for code, _ in rs})}
 
-    def named(region: str) -> str:
-        code, _, rest = region.partition(" ")
-        return label_text(regions.get(code), NodeKey("Regio", code)) + (f" {rest}" if rest else "")
+    def named(code: str, deels: bool) -> str:
+        return label_text(regions.get(code), NodeKey("Regio", code)) + (" (deels)" if deels else "")
 
     return {
-        gm: (float(len(rs)), f"{len(rs)} jeugdregio('s): {', '.join(named(r) for r in sorted(rs))}")
+        gm: (float(len(rs)), f"{len(rs)} jeugdregio('s): {', '.join(named(*r) for r in sorted(rs))}")
         for gm, rs in per_gm.items()
     }
 
