@@ -45,6 +45,12 @@ class DatedStore(GraphStore):
 
     # -- what is passed through ------------------------------------------------------------
 
+    @property
+    def all_days(self) -> GraphStore:
+        """The store over every day, unfiltered: for saying *when* something held that does
+        not hold on this view's day (a closed school, a PC4 in a gemeente only on other days)."""
+        return self.store
+
     def info(self) -> BackendInfo:
         return self.store.info()
 

@@ -17,7 +17,8 @@ from graph.neighbourhood import Seed
 from graph.queries.errors import QuestionError
 from graph.queries.mismatch import mismatch
 from graph.queries.overlap import overlap, overlaps_between
-from graph.queries.who_serves import _seeds, who_serves
+from graph.queries.question import seeds as _seeds
+from graph.queries.who_serves import who_serves
 from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.run import run_import

@@ -8,7 +8,7 @@ import pytest
 
 from api.cli import demo_files
 from graph.neighbourhood import Hop, Lookup, Seed, into, out
-from graph.queries.who_serves import _seeds
+from graph.queries.question import seeds as _seeds
 from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.run import run_import

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.cli import demo_files, main
 from graph.embedded import EmbeddedStore
-from graph.queries.answer import Answer, Provider, Role, Step
+from graph.queries.answer import Answer, Contact, Offer, Provider, Role, Step
 from graph.queries.errors import QuestionError
 from graph.queries.mismatch import mismatch
 from graph.queries.overlap import overlap, region, region_key
@@ -285,9 +285,9 @@ def xss_answer() -> Answer:
         enrolled_regular=True,
         roles=[
             Role("gemeente_jeugdhulp", "GM0392", EVIL, "Jeugdwet", [Step(node="PC4:2011"), evil_path[0]]),
-            Role("jeugdregio", EVIL, EVIL, EVIL, evil_path, [{"rol": EVIL, "email": "a@b.example"}]),
+            Role("jeugdregio", EVIL, EVIL, EVIL, evil_path, [Contact(EVIL, email="a@b.example")]),
         ],
-        providers=[Provider(EVIL, EVIL, EVIL, "GM0392", [{"naam": EVIL}], 1.0, 2.0, [Step(rel=EVIL)])],
+        providers=[Provider(EVIL, EVIL, EVIL, "GM0392", [Offer(EVIL, EVIL, None, None, None, [])], 1.0, 2.0, [Step(rel=EVIL)])],
         warnings=[EVIL],
     )
 

@@ -107,7 +107,7 @@ def test_the_home_gemeentes_own_team_before_another_gemeentes(store: GraphStore)
     ]
     build(store, nodes, edges)
     toegang = next(r for r in who_serves(store, "01AA00", "1001", "45", DAY).roles if r.role == "toegang")
-    assert toegang.id == "team-eigen" and toegang.extra == {"niveau": "gemeente"}
+    assert toegang.id == "team-eigen" and toegang.niveau == "gemeente"
 
 
 def test_a_pc4_in_two_gemeenten_the_pc6_decides_else_the_largest_share(store: GraphStore) -> None:

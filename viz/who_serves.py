@@ -8,7 +8,7 @@ only, never the full PC6, because a saved picture travels further than an answer
 
 from __future__ import annotations
 
-from graph.queries.answer import Answer, Provider, Role, Step
+from graph.queries.answer import Answer, Contact, Provider, Role, Step
 from graph.queries.names import REL_WORDS
 from viz.model import Network, NetworkBuilder
 from viz.styles import KIND_NAME, group_of, node_label, short
@@ -115,15 +115,15 @@ def _role_target(role: Role, chain: list[str]) -> tuple[str, str]:
             soort = ROLE_KIND.get(role.role, ("", None))[1]
             return ref, group_of(kind, soort)
     kind, soort = ROLE_KIND.get(role.role, ("Regio", None))
-    if role.role == "toegang" and role.extra.get("niveau") == "centraal":
+    if role.role == "toegang" and role.niveau == "centraal":
         kind = "Gemeente"
     return f"{kind}:{role.id}", group_of(kind, soort)
 
 
-def _contact_text(contacts: list[dict[str, object]]) -> list[str]:
+def _contact_text(contacts: list[Contact]) -> list[str]:
     lines = []
     for c in contacts:
-        parts = [str(c[k]) for k in ("rol", "email", "telefoon", "website") if c.get(k)]
+        parts = [p for p in (c.rol, c.email, c.telefoon, c.website) if p]
         if parts:
             lines.append("Contact: " + ", ".join(parts))
     return lines
@@ -144,8 +144,8 @@ def _draw_role_node(b: NetworkBuilder, role: Role) -> None:
     kind = target.partition(":")[0]
     lines = [role.name or f"{KIND_NAME.get(kind, kind)} {role.id}", f"Rol: {label}"]
     lines += _contact_text(role.contact)
-    if role.extra.get("niveau"):
-        lines.append(f"Gevonden op niveau: {role.extra['niveau']}")
+    if role.niveau:
+        lines.append(f"Gevonden op niveau: {role.niveau}")
     b.node(target, node_label(kind, role.id, role.name), group, "\n".join(lines))
 
 
@@ -208,11 +208,11 @@ def _draw_provider(b: NetworkBuilder, p: Provider, rank: int, need: str) -> None
         f"Afstand tot het woonadres: {_km(p.distance_home_km)}; tot de school: {_km(p.distance_school_km)}",
     ]
     for offer in p.offers:
-        text = f"Aanbod: {offer.get('naam') or offer.get('id')}"
-        if offer.get("wachttijd_weken") is not None:
+        text = f"Aanbod: {offer.naam or offer.id}"
+        if offer.wachttijd_weken is not None:
             text += (
-                f", wachttijd {offer['wachttijd_weken']} weken "
-                f"(op {offer.get('wachttijd_datum')}, bron: {offer.get('wachttijd_bron')})"
+                f", wachttijd {offer.wachttijd_weken:g} weken "
+                f"(op {offer.wachttijd_datum}, bron: {offer.wachttijd_bron})"
             )
         lines.append(text)
     b.node(ref, short(f"{rank}. {p.name}"), "zorgaanbieder", "\n".join(lines))

@@ -7,10 +7,14 @@ from __future__ import annotations
 from datetime import date
 
 from graph.neighbourhood import Neighbourhood
-from graph.queries.answer import Provider, step_of
+from graph.props import number, text
+from graph.queries.answer import Offer, Place, Provider, step_of
 from graph.queries.domain import distance_km, valid_on
 from graph.queries.names import name_of
 from graph.records import NodeKey, NodeRecord
+
+#: Where a provider with no known wait or distance sorts: after every one that has them.
+_UNKNOWN = 999.0
 
 
 def contracted_providers(
@@ -30,62 +34,67 @@ def contracted_providers(
             contract = g.node(c_edge.dst)
             if contract is None or not valid_on(dict(contract.props), day):
                 continue
-            needs = {e.dst.id for e in g.out(contract.key, "VOOR_BEHOEFTE")}
-            if need not in needs:
+            if need not in {e.dst.id for e in g.out(contract.key, "VOOR_BEHOEFTE")}:
                 continue
             for p_edge in g.out(contract.key, "GECONTRACTEERD", "Zorgaanbieder"):
                 if p_edge.dst.id in found:
                     continue
                 provider = g.node(p_edge.dst)
-                offers, near_home, near_school = [], None, None
-                for b in g.out(p_edge.dst, "BIEDT", "Aanbod"):
-                    offer = g.node(b.dst)
-                    if offer is None or need not in {e.dst.id for e in g.out(b.dst, "VOOR_BEHOEFTE")}:
-                        continue
-                    places = []
-                    for loc_edge in g.out(b.dst, "OP_LOCATIE", "Locatie"):
-                        loc = g.node(loc_edge.dst)
-                        pc = str(loc.props.get("postcode", ""))[:4] if loc else ""
-                        pc_node = g.node(NodeKey("PC4", pc)) if pc else None
-                        dh, ds = distance_km(home_pc4, pc_node), distance_km(school_pc4, pc_node)
-                        near_home = (
-                            dh if near_home is None or (dh is not None and dh < near_home) else near_home
-                        )
-                        near_school = (
-                            ds
-                            if near_school is None or (ds is not None and ds < near_school)
-                            else near_school
-                        )
-                        places.append(
-                            {"locatie": loc_edge.dst.id, "postcode": pc, "km_thuis": dh, "km_school": ds}
-                        )
-                    offers.append(
-                        {
-                            "id": offer.id,
-                            "naam": offer.props.get("naam"),
-                            "wachttijd_weken": offer.props.get("wachttijd_weken"),
-                            "wachttijd_datum": offer.props.get("wachttijd_datum"),
-                            "wachttijd_bron": offer.props.get("wachttijd_bron"),
-                            "locaties": places,
-                        }
-                    )
+                offers = _offers(g, p_edge.dst, need, home_pc4, school_pc4)
                 found[p_edge.dst.id] = Provider(
                     p_edge.dst.id,
                     name_of(provider) or p_edge.dst.id,
                     contract.id,
                     buyer.id,
                     offers,
-                    near_home,
-                    near_school,
+                    _nearest([p.km_thuis for o in offers for p in o.locaties]),
+                    _nearest([p.km_school for o in offers for p in o.locaties]),
                     [step_of(r) for r in (c_edge, contract, p_edge, provider) if r is not None],
                     name_of(g.node(buyer)),
                 )
+    return sorted(found.values(), key=_rank)
 
-    def rank(p: Provider) -> tuple[float, float]:
-        waits = [o["wachttijd_weken"] for o in p.offers if o["wachttijd_weken"] is not None]
-        return (
-            min(waits) if waits else 999.0,
-            p.distance_home_km if p.distance_home_km is not None else 999.0,
+
+def _offers(
+    g: Neighbourhood, provider: NodeKey, need: str, home_pc4: NodeRecord | None, school_pc4: NodeRecord | None
+) -> list[Offer]:
+    """The provider's offers for the need, each with its locations and their distances."""
+    offers = []
+    for b in g.out(provider, "BIEDT", "Aanbod"):
+        offer = g.node(b.dst)
+        if offer is None or need not in {e.dst.id for e in g.out(b.dst, "VOOR_BEHOEFTE")}:
+            continue
+        places = []
+        for loc_edge in g.out(b.dst, "OP_LOCATIE", "Locatie"):
+            loc = g.node(loc_edge.dst)
+            pc = str(loc.props.get("postcode", ""))[:4] if loc else ""
+            pc_node = g.node(NodeKey("PC4", pc)) if pc else None
+            places.append(
+                Place(loc_edge.dst.id, pc, distance_km(home_pc4, pc_node), distance_km(school_pc4, pc_node))
+            )
+        props = offer.props
+        offers.append(
+            Offer(
+                offer.id,
+                text(props, "naam"),
+                number(props, "wachttijd_weken"),
+                text(props, "wachttijd_datum"),
+                text(props, "wachttijd_bron"),
+                places,
+            )
         )
+    return offers
 
-    return sorted(found.values(), key=rank)
+
+def _nearest(distances: list[float | None]) -> float | None:
+    known = [d for d in distances if d is not None]
+    return min(known) if known else None
+
+
+def _rank(p: Provider) -> tuple[float, float]:
+    """Shortest known wait first, then nearest to home."""
+    waits = [o.wachttijd_weken for o in p.offers if o.wachttijd_weken is not None]
+    return (
+        min(waits) if waits else _UNKNOWN,
+        p.distance_home_km if p.distance_home_km is not None else _UNKNOWN,
+    )

@@ -271,10 +271,7 @@
       art.appendChild(el("p", null, "Contact:"));
       art.appendChild(lijstMet(rol.contact.map(contactItem)));
     }
-    const extra = Object.entries(rol.extra || {});
-    if (extra.length) {
-      art.appendChild(lijstMet(extra.map(([k, v]) => k + ": " + (Array.isArray(v) ? v.join(", ") : v))));
-    }
+    if (rol.niveau) art.appendChild(el("p", null, "Gevonden op niveau: " + rol.niveau));
     if ((rol.path || []).length) art.appendChild(bronnen(rol.path));
     return art;
   }

@@ -1,0 +1,320 @@
+"""A who-serves question resolved once: which school, which home, which gemeente, on which
+day, and the neighbourhood of the graph that the rules may read.
+
+Every role rule (:mod:`graph.queries.roles`) reads this one :class:`Question` instead of
+looking things up itself, so a rule is a few lines about the rule, and the graph is fetched
+once per question (one neighbourhood read: a handful of round trips on Neo4j, whatever the
+number of roles). What cannot be resolved — a malformed code, an unknown school, need or
+postcode — is a :class:`graph.queries.errors.QuestionError` here, before any rule runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from graph import ids
+from graph.dated import DatedStore, as_of, day_of
+from graph.lifecycle import LIFECYCLE_KEYS, ended_on
+from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
+from graph.props import texts
+from graph.queries.answer import Contact
+from graph.queries.cache import CACHE
+from graph.queries.domain import POSTCODE_FORM, SECTOR, need_id
+from graph.queries.errors import QuestionError
+from graph.queries.names import label
+from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
+from graph.store import GraphStore
+
+#: What a contact in an answer leaves out: where it came from is in the path, not the contact.
+HIDDEN = frozenset((*PROVENANCE_KEYS, *LIFECYCLE_KEYS))
+
+_CONTACT = out("HEEFT_CONTACT", "Contact")
+_TEAM = (out("WERKT_VOOR", "Gemeente"), out("HEEFT_CONTACT", "Contact"))
+_PROVIDERS = out(
+    "GECONTRACTEERD",
+    "Zorgaanbieder",
+    out(
+        "BIEDT",
+        "Aanbod",
+        out("VOOR_BEHOEFTE", "Behoefte"),
+        out("OP_LOCATIE", "Locatie", Lookup("PC4", "postcode", 4)),
+    ),
+)
+_CONTRACTS = out("OPDRACHTGEVER_VAN", "Contract", out("VOOR_BEHOEFTE", "Behoefte"), _PROVIDERS)
+_SWV = out("IN_WERKGEBIED", "Swv", _CONTACT)
+_HOME_GEMEENTE = out(
+    "LIGT_IN",
+    "Gemeente",
+    _CONTACT,
+    _SWV,  # the 2013 list of gemeenten per SWV, where the 2015 PC4 table is silent
+    into("BEDIENT", "Wijkteam", *_TEAM),
+    out("HOORT_BIJ", "Regio", _CONTACT, _CONTRACTS),
+    _CONTRACTS,
+)
+
+
+def seeds(school: str, home: str, need: str) -> list[Seed]:
+    """Everything a who-serves answer may read, from its three (or four) starting points:
+    declared up front so that both backends fetch it in one go."""
+    found = [
+        Seed(
+            NodeKey("School", school),
+            (
+                into("BESTUURT", "Schoolbestuur", _CONTACT),
+                out("LIGT_IN", "PC4", _SWV),
+                out("LIGT_IN", "Gemeente", out("HOORT_BIJ", "Regio"), _SWV),
+            ),
+        ),
+        Seed(
+            NodeKey("PC4", home[:4]),
+            (
+                _SWV,
+                into("BEDIENT", "Wijkteam", *_TEAM),
+                # a team whose area is given as CBS wijken serves the PC4 areas in them
+                out("LIGT_IN", "Wijk", into("BEDIENT", "Wijkteam", *_TEAM)),
+                _HOME_GEMEENTE,
+            ),
+        ),
+        Seed(NodeKey("Behoefte", need)),
+    ]
+    if len(home) == 6:
+        team = into("BEDIENT", "Wijkteam", *_TEAM)
+        # the wijk also says which gemeente a PC4 on a border belongs to
+        buurt = out("LIGT_IN", "Buurt", team, out("LIGT_IN", "Wijk", team, out("LIGT_IN", "Gemeente")))
+        found.append(Seed(NodeKey("PC6", home), (team, buurt)))
+    return found
+
+
+class Reads:
+    """The reads the rules need, over the neighbourhood fetched for the question."""
+
+    def __init__(self, near: Neighbourhood) -> None:
+        self.near = near
+        self.node = near.node
+        self.out = near.out
+        self.into = near.into
+
+    def regions(self, gemeente: NodeKey, soort: str) -> list[tuple[NodeRecord, bool]]:
+        """Regions of a soort the gemeente belongs to, each with whether only in part (through
+        a gemeente it absorbed that was in another region); whole memberships first."""
+        found = []
+        for e in sorted(self.out(gemeente, "HOORT_BIJ", "Regio"), key=lambda e: bool(e.props.get("deels"))):
+            region = self.node(e.dst)
+            if region is not None and region.props.get("soort") == soort:
+                found.append((region, bool(e.props.get("deels"))))
+        return found
+
+    def named(self, key: NodeKey) -> str:
+        """What to call the node in a message: its name with its code (graph.queries.names)."""
+        return label(self.node(key), key)
+
+    def contacts(self, key: NodeKey, rol: str | None = None, but: str | None = None) -> list[Contact]:
+        """The node's functional contacts; with ``rol`` only those whose function names it,
+        with ``but`` only those whose function does not (a gemeente's leerplicht desk is the
+        leerplicht role's contact, not the jeugdhulp one's)."""
+        found = []
+        for e in self.out(key, "HEEFT_CONTACT"):
+            c = self.node(e.dst)
+            function = str(c.props.get("rol", "")).lower() if c is not None else ""
+            if c is None or (rol and rol not in function) or (but and but in function):
+                continue
+            found.append(Contact.of({k: v for k, v in c.props.items() if k not in HIDDEN}))
+        return found
+
+
+@dataclass
+class Question:
+    """What every role rule starts from: the school and home as nodes of the graph on the
+    day asked about, whether the pupil is at a regular school, and the home gemeente."""
+
+    store: DatedStore
+    day: date
+    g: Reads
+    school: NodeRecord
+    need: NodeRecord
+    home: str  # the PC4 or PC6 asked about, normalised
+    home_pc4: NodeRecord
+    home_gemeente: EdgeRecord | None  # PC4 (or PC6) → gemeente, None where no source places it
+    regular: bool
+    warnings: list[str] = field(default_factory=list)  # what resolving the home had to assume
+
+    @property
+    def soort(self) -> str:
+        """The school's kind (BAO, SBO, SO, SO/VSO, VSO, VO)."""
+        return str(self.school.props.get("soort") or "")
+
+    @property
+    def sector(self) -> str:
+        """PO or VO: whose SWV the school belongs to."""
+        return SECTOR.get(self.soort, "PO")
+
+    @cached_property
+    def school_pc4(self) -> list[EdgeRecord]:
+        """The school's PC4 edge (at most one in the sources)."""
+        return self.g.out(self.school.key, "LIGT_IN", "PC4")
+
+    @property
+    def school_pc4_node(self) -> NodeRecord | None:
+        """The school's PC4 area, for distances and the SWV of a regular school."""
+        return self.g.node(self.school_pc4[0].dst) if self.school_pc4 else None
+
+    @cached_property
+    def school_gemeenten(self) -> list[NodeKey]:
+        """The gemeente(n) the school lies in."""
+        return [e.dst for e in self.g.out(self.school.key, "LIGT_IN", "Gemeente")]
+
+    @property
+    def home_gm(self) -> NodeRecord | None:
+        """The home gemeente's node, when the home lies in a known one."""
+        return self.g.node(self.home_gemeente.dst) if self.home_gemeente else None
+
+    @property
+    def home_gemeenten(self) -> list[NodeKey]:
+        """The home gemeente as a list: empty where it is unknown."""
+        return [self.home_gemeente.dst] if self.home_gemeente else []
+
+    @property
+    def home_gemeente_edges(self) -> list[EdgeRecord]:
+        """The home's gemeente relation as a list, for a path: empty where it is unknown."""
+        return [self.home_gemeente] if self.home_gemeente else []
+
+    @cached_property
+    def jeugdregios(self) -> list[NodeRecord]:
+        """The jeugdregio(s) that buy care for the home gemeente: the ones it wholly belongs
+        to; the partial ones only when there is no other (the role says so in a warning)."""
+        if self.home_gemeente is None:
+            return []
+        found = self.g.regions(self.home_gemeente.dst, "jeugdregio")
+        return [r for r, part in found if not part] or [r for r, _ in found]
+
+
+def resolve(
+    store: GraphStore, school: str, postcode: str, need: str, on: date | None, enrolled_regular: bool | None
+) -> Question:
+    """The :class:`Question` for school, home postcode and need on a day.
+
+    Raises
+    ------
+    QuestionError
+        422 for a malformed school code, postcode or need; 404 for a school, need or PC4
+        the kaart does not know on that day (with the closest school codes as suggestions).
+    """
+    dated = as_of(store, on)
+    day = day_of(dated, on)
+    school_id, home, need_key = _codes(school, postcode, need)
+    g = Reads(dated.neighbourhood(seeds(school_id, home, need_key)))
+    school_node = g.node(NodeKey("School", school_id))
+    if school_node is None:
+        raise QuestionError("school", _unknown_school(dated, school_id, day), 404, _closest(dated, school_id))
+    need_node = g.node(NodeKey("Behoefte", need_key))
+    if need_node is None:
+        raise QuestionError(
+            "need",
+            f"behoefte {need!r} is niet bekend: geef een iJw-categorie (bijv. 45) of een "
+            "onderwijsbehoefte (bijv. dyslexie) uit de taxonomie van de kaart",
+            404,
+        )
+    home_pc4 = g.node(NodeKey("PC4", home[:4]))
+    if home_pc4 is None:
+        raise QuestionError("postcode", f"postcode {home[:4]} is niet bekend in de kaart", 404)
+    warnings: list[str] = []
+    soort = str(school_node.props.get("soort") or "")
+    # SBO is the SWV's own provision within regular education: its SWV is that of its address
+    regular = enrolled_regular if enrolled_regular is not None else soort in ("BAO", "SBO", "VO")
+    gemeente = _home_gemeente(g, home, warnings)
+    return Question(dated, day, g, school_node, need_node, home, home_pc4, gemeente, regular, warnings)
+
+
+def _codes(school: str, postcode: str, need: str) -> tuple[str, str, str]:
+    """The question's three codes in their one form, or the error that says the forms."""
+    try:
+        school_id = ids.school_id(school)
+    except ids.IdentifierError as exc:
+        raise QuestionError("school", f"{exc}") from None
+    try:
+        home = ids.postcode(postcode)
+    except ids.IdentifierError:
+        raise QuestionError("postcode", f"postcode {postcode!r} is niet geldig: {POSTCODE_FORM}") from None
+    return school_id, home, need_id(need)
+
+
+def _home_gemeente(g: Reads, home: str, warnings: list[str]) -> EdgeRecord | None:
+    """The gemeente of the home address: the PC4's, or for a PC4 on a border the one its
+    PC6 lies in (through buurt and wijk) or else the one with the largest share, saying so."""
+    edges = g.out(NodeKey("PC4", home[:4]), "LIGT_IN", "Gemeente")
+    if len(edges) <= 1:
+        return edges[0] if edges else None
+    by_pc6 = {
+        gm.dst
+        for b in g.out(NodeKey("PC6", home), "LIGT_IN", "Buurt")
+        for w in g.out(b.dst, "LIGT_IN", "Wijk")
+        for gm in g.out(w.dst, "LIGT_IN", "Gemeente")
+    }
+    chosen = [e for e in edges if e.dst in by_pc6]
+    if len(chosen) == 1:
+        return chosen[0]
+    edges = sorted(edges, key=lambda e: -share(e))
+    shares = ", ".join(f"{g.named(e.dst)}: {_pct(e)}" for e in edges)
+    warnings.append(
+        f"Postcode {home[:4]} ligt in meer gemeenten: {shares}. Het antwoord gaat uit van "
+        f"{g.named(edges[0].dst)}, de gemeente met het grootste deel; geef de volledige postcode (PC6)."
+    )
+    return edges[0]
+
+
+def share(e: EdgeRecord) -> float:
+    """The share of the addresses an area relation covers (``aandeel``), 0 when unknown."""
+    value = e.props.get("aandeel")
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _pct(e: EdgeRecord) -> str:
+    value = e.props.get("aandeel")
+    return f"{100 * value:.0f}% van de adressen" if isinstance(value, int | float) else "aandeel onbekend"
+
+
+def gemeente_other_days(store: DatedStore, pc4: str) -> str:
+    """Where the history places a PC4 that lies in no gemeente on the day asked about (a
+    gemeente split that day's table could not divide, say), so the warning can say when."""
+    history = store.all_days
+    found = []
+    for e in history.edges(rel="LIGT_IN", src=NodeKey("PC4", pc4)):
+        if e.dst.kind == "Gemeente":
+            spans = texts(e.props, "geldig")
+            when = ", ".join(_span_words(p) for p in spans) or "op een andere dag"
+            found.append(f"{label(history.node(e.dst), e.dst)} ({when})")
+    return "; ".join(found)
+
+
+def _span_words(span: str) -> str:
+    begin, _, end = span.partition("/")
+    if begin and end:
+        return f"van {begin} tot {end}"
+    return f"vanaf {begin}" if begin else f"tot {end}" if end else "altijd"
+
+
+def _unknown_school(store: DatedStore, school: str, day: date) -> str:
+    """Why a school is not there: none of that code, or not on the day asked for (closed since,
+    or opened later), which the history says."""
+    known = store.all_days.node(NodeKey("School", school))
+    if known is None:
+        return f"school {school} is niet bekend in de kaart"
+    ended = ended_on(known.props)
+    name = label(known)
+    if ended and ended <= day.isoformat():
+        return f"{name} bestaat volgens de bronnen niet meer sinds {ended}"
+    return f"{name} bestond op {day.isoformat()} nog niet volgens de bronnen"
+
+
+def _closest(store: GraphStore, school: str, n: int = 5) -> list[str]:
+    """Known school ids that look like the one asked for (a typing error in a code). Only ids
+    that share the BRIN's first two characters or four positions are compared closely: over
+    ~9,000 ids that keeps a wrong code's answer fast."""
+    known = CACHE.get(store, "school-ids", lambda s: [n.id for n in s.nodes("School")])
+    near = [
+        i for i in known if i[:2] == school[:2] or sum(a == b for a, b in zip(i, school, strict=False)) >= 4
+    ]
+    return difflib.get_close_matches(school, near, n=n, cutoff=0.5)
