@@ -1,4 +1,4 @@
-"""Gemeente maps as SVG, drawn on the server from the outlines in the store.
+"""Gemeente maps as SVG, drawn on the server from the gemeenten's CBS outlines.
 
 What is drawn, every gemeente with its outline and value, comes from
 :func:`graph.queries.map.map_areas`; this module only draws it, so a map reads nothing itself.
