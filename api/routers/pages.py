@@ -20,7 +20,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from api.deps import DatedDep
-from api.routers import map as map_router
 from graph.dated import DatedStore
 from graph.queries.errors import QuestionError
 from graph.queries.map import map_areas, map_regions
@@ -34,7 +33,6 @@ from viz import assets
 from viz.svgmap import DEFAULT_SIGNAL, NO_DATA, SIGNALS, signal_svg
 
 router = APIRouter()
-router.include_router(map_router.router, prefix="/api/v1")
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("viz.web", "templates"),
