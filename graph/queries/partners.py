@@ -48,7 +48,8 @@ class Jeugdregio:
 
 @dataclass(frozen=True)
 class Wijkteam:
-    """A wijkteam that works for one of the SWV's gemeenten."""
+    """A wijkteam that works for one of the SWV's gemeenten: where the SWV's pupils get
+    access to youth care."""
 
     id: str
     naam: str | None
@@ -57,7 +58,8 @@ class Wijkteam:
 
 @dataclass(frozen=True)
 class Zorgaanbieder:
-    """A provider contracted by one of the gemeenten or their jeugdregio's on the day."""
+    """A provider contracted by one of the gemeenten or their jeugdregio's on the day: the
+    youth care the SWV's pupils can be referred to, with who bought it."""
 
     id: str
     naam: str | None
@@ -66,7 +68,8 @@ class Zorgaanbieder:
 
 @dataclass(frozen=True)
 class Schoolbestuur:
-    """A board: a member of the SWV, or the bevoegd gezag of one of its schools."""
+    """A board: a member of the SWV, or the bevoegd gezag of one of its schools; the SWV
+    deals with boards, which hold the zorgplicht, more than with single schools."""
 
     id: str
     naam: str | None
@@ -76,7 +79,8 @@ class Schoolbestuur:
 
 @dataclass(frozen=True)
 class School:
-    """A school of the SWV: joined to it, or lying in its region in its sector."""
+    """A school of the SWV: joined to it, or lying in its region in its sector, because a
+    school whose membership no source records belongs to the SWV of its place."""
 
     id: str
     naam: str | None
@@ -89,7 +93,8 @@ class School:
 
 @dataclass
 class SwvPartners:
-    """One SWV and its partners on a day, each part in the order the picture draws it."""
+    """One SWV and its partners on a day, each part whole and in a fixed order, so that the
+    picture (which caps large parts) is the same every time it is drawn."""
 
     code: str
     naam: str | None

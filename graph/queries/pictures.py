@@ -58,19 +58,22 @@ def named(store: GraphStore, kind: str, ids: Iterable[str]) -> dict[str, Genoemd
 
 
 def naam_in(found: Mapping[str, Genoemd], ident: str | None) -> str | None:
-    """The own name of ``ident`` among ``found``; None when it is not stored or has none."""
+    """The own name of ``ident`` among ``found``; None when it is not stored or has none,
+    so that a node's label falls back to its code as :func:`graph.queries.names.label_of` does."""
     party = found.get(ident or "")
     return party.naam if party is not None else None
 
 
 def label_in(found: Mapping[str, Genoemd], kind: str, ident: str) -> str:
-    """What to call ``ident`` of ``kind``: its label when stored, else its code in words."""
+    """What to call ``ident`` of ``kind``: its label when stored, else its code in words, so
+    that a party missing from the store is still named, never shown as a bare code."""
     party = found.get(ident)
     return party.label if party is not None else label(None, NodeKey(kind, ident))
 
 
 def pc4_gemeenten(store: GraphStore, pc4: str) -> set[str]:
-    """The gemeente(s) a PC4 area lies in (one area can lie in two)."""
+    """The gemeente(s) a PC4 area lies in: a region's share of a gemeente is counted in PC4
+    areas, and one area can lie in two gemeenten."""
     return {e.dst.id for e in store.edges(rel="LIGT_IN", src=NodeKey("PC4", pc4)) if e.dst.kind == "Gemeente"}
 
 
@@ -89,7 +92,9 @@ def pc4_per_gemeente(store: GraphStore, pc4: Iterable[str]) -> dict[str, set[str
 
 @dataclass
 class OverlapPicture:
-    """Two regions, their overlap, and per gemeente the PC4 areas of either region in it."""
+    """Two regions, their overlap, and per gemeente the PC4 areas of either region in it:
+    the picture shows how much of each gemeente a region holds, which the overlap alone
+    does not say."""
 
     overlap: Overlap
     a: Region
@@ -140,7 +145,8 @@ def overlap_picture(store: GraphStore, a: str, b: str) -> OverlapPicture:
 
 @dataclass
 class MismatchPicture:
-    """The mismatch report with how much of each SWV lies in each of its jeugdregio's."""
+    """The mismatch report with how much of each SWV lies in each of its jeugdregio's: the
+    report says that an SWV spans two jeugdregio's, the picture shows whether barely or half."""
 
     report: Report
     swvs: dict[str, Genoemd]  # the report's SWVs that are stored
