@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from api import problems
 from api.middleware import PrivacyGuard
 from api.routers import docs, health, imports, mismatch, overlap, pages, search, who_serves
+from api.routers import map as gemeente_map
 from api.routers import network as network_pictures
 from graph.config import StoreTarget
 from graph.store import GraphStore
@@ -55,7 +56,8 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
     app.include_router(network_pictures.router, prefix="/api/v1")
     app.include_router(search.router, prefix="/api/v1")
     app.include_router(docs.router)
-    app.include_router(pages.router)  # web pages (/, /school, /swv, /beleid) and /api/v1/map
+    app.include_router(gemeente_map.router, prefix="/api/v1")
+    app.include_router(pages.router)  # web pages (/, /school, /swv, /beleid)
 
     app.add_middleware(PrivacyGuard)
     return app

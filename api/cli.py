@@ -124,6 +124,8 @@ def _export_parser(export: argparse.ArgumentParser) -> None:
 
 def cmd_export(store: GraphStore, args: argparse.Namespace) -> int:
     from graph.queries.errors import QuestionError
+    from graph.queries.partners import swv_partners
+    from graph.queries.pictures import mismatch_picture, overlap_picture
     from graph.queries.who_serves import who_serves
     from viz.export import network_format, write_network
     from viz.network import mismatch_network, overlap_network, swv_network, who_serves_network
@@ -135,11 +137,11 @@ def cmd_export(store: GraphStore, args: argparse.Namespace) -> int:
             answer = who_serves(store, args.school, args.postcode, args.need, store.day, args.enrolled)
             network = who_serves_network(answer)
         elif args.picture == "swv":
-            network = swv_network(store, args.swv, on=store.day)
+            network = swv_network(swv_partners(store, args.swv, on=store.day))
         elif args.picture == "overlap":
-            network = overlap_network(store, args.a, args.b)
+            network = overlap_network(overlap_picture(store, args.a, args.b))
         else:
-            network = mismatch_network(store)
+            network = mismatch_network(mismatch_picture(store))
     except (QuestionError, ValueError) as exc:
         print(f"sociale-kaart export: {exc}", file=sys.stderr)
         return EXIT_USAGE

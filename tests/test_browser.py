@@ -27,6 +27,8 @@ import pytest
 
 from api.cli import demo_files
 from graph.embedded import EmbeddedStore
+from graph.queries.partners import swv_partners
+from graph.queries.pictures import mismatch_picture
 from graph.store import GraphStore
 from importers.run import run_import
 from viz.export import write_network
@@ -754,8 +756,8 @@ def test_exported_pictures_show_the_whole_network_offline(
     node is drawn, nothing is requested, nothing complains. The time to draw 1,500 nodes is
     written to the artifacts (a measurement, not a test)."""
     pictures = {
-        "mismatch": mismatch_network(demo_store),
-        "swv": swv_network(demo_store, "PO2704"),
+        "mismatch": mismatch_network(mismatch_picture(demo_store)),
+        "swv": swv_network(swv_partners(demo_store, "PO2704")),
         "synthetisch-1500": synthetic_network(1500),
     }
     driver.execute_cdp_cmd("Network.enable", {})

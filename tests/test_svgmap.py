@@ -15,25 +15,27 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.cli import demo_files
 from graph.embedded import EmbeddedStore
+from graph.queries.map import Area, UnknownSignal, map_areas, rings
 from graph.store import GraphStore
 from importers.run import run_import
 from viz.svgmap import (
     NO_DATA,
     NO_DATA_ID,
     SIGNALS,
-    Area,
     Projection,
     Scale,
-    UnknownSignal,
-    gemeenten_svg,
-    map_areas,
     path_data,
     render,
-    rings,
+    signal_svg,
     simplify,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+def gemeenten_svg(store: GraphStore, signal: str, region: str | None = None) -> str:
+    """The map as the endpoint draws it: the query's areas, drawn."""
+    return signal_svg(signal, map_areas(store, signal, region), region)
 
 
 def square(lon: float, lat: float, size: float = 0.1) -> dict[str, object]:

@@ -19,6 +19,8 @@ from graph.queries.answer import Answer, Contact, Offer, Provider, Role, Step
 from graph.queries.errors import QuestionError
 from graph.queries.mismatch import mismatch
 from graph.queries.overlap import overlap, region, region_key
+from graph.queries.partners import swv_partners
+from graph.queries.pictures import mismatch_picture, overlap_picture
 from graph.queries.who_serves import who_serves
 from graph.records import NodeKey
 from graph.store import GraphStore
@@ -139,7 +141,7 @@ def test_who_serves_picture_never_shows_the_full_postcode(demo: GraphStore, tmp_
 
 
 def test_swv_picture_shows_its_gemeenten_regions_teams_boards_and_schools(demo: GraphStore) -> None:
-    net = swv_network(demo, "PO 27-04", on=DAY)
+    net = swv_network(swv_partners(demo, "PO 27-04", on=DAY))
     well_formed(net)
     nodes = by_id(net)
     me = "Swv:PO2704"
@@ -172,9 +174,9 @@ def test_swv_picture_shows_its_gemeenten_regions_teams_boards_and_schools(demo: 
 
 
 def test_swv_picture_caps_large_parts_with_a_grouped_node(demo: GraphStore) -> None:
-    full = swv_network(demo, "PO2704", on=DAY)
+    full = swv_network(swv_partners(demo, "PO2704", on=DAY))
     total = sum(1 for n in full.nodes if n.group == "school")
-    capped = swv_network(demo, "PO2704", on=DAY, caps={"scholen": 10})
+    capped = swv_network(swv_partners(demo, "PO2704", on=DAY), caps={"scholen": 10})
     well_formed(capped)
     assert sum(1 for n in capped.nodes if n.group == "school") == 10
     grouped = by_id(capped)["groep:scholen"]
@@ -184,10 +186,10 @@ def test_swv_picture_caps_large_parts_with_a_grouped_node(demo: GraphStore) -> N
 
 def test_swv_picture_refuses_unknown_and_malformed_codes(demo: GraphStore) -> None:
     with pytest.raises(QuestionError) as err:
-        swv_network(demo, "PO9999")
+        swv_network(swv_partners(demo, "PO9999"))
     assert err.value.status == 404
     with pytest.raises(QuestionError) as err:
-        swv_network(demo, "GM0392")
+        swv_network(swv_partners(demo, "GM0392"))
     assert err.value.status == 422
 
 
@@ -196,7 +198,7 @@ def test_swv_picture_refuses_unknown_and_malformed_codes(demo: GraphStore) -> No
 
 def test_overlap_picture_splits_shared_and_own_gemeenten(demo: GraphStore) -> None:
     result = overlap(demo, "PO2704", "JZ11")
-    net = overlap_network(demo, "PO2704", "JZ11")
+    net = overlap_network(overlap_picture(demo, "PO2704", "JZ11"))
     well_formed(net)
     a, b = region(demo, region_key("PO2704")), region(demo, region_key("JZ11"))
     shared = {n.id.split(":")[1] for n in net.nodes if n.group == "gemeente_gedeeld"}
@@ -210,7 +212,7 @@ def test_overlap_picture_splits_shared_and_own_gemeenten(demo: GraphStore) -> No
 
 
 def test_overlap_of_a_gemeente_with_its_swv_draws_no_loop(demo: GraphStore) -> None:
-    net = overlap_network(demo, "GM0392", "PO2704")
+    net = overlap_network(overlap_picture(demo, "GM0392", "PO2704"))
     well_formed(net)
     assert all(e.from_ != e.to for e in net.edges)
     assert ("Gemeente:GM0392", "Swv:PO2704") in {(e.from_, e.to) for e in net.edges}
@@ -218,7 +220,7 @@ def test_overlap_of_a_gemeente_with_its_swv_draws_no_loop(demo: GraphStore) -> N
 
 def test_mismatch_picture_joins_each_swv_to_its_jeugdregios(demo: GraphStore) -> None:
     report = mismatch(demo)
-    net = mismatch_network(demo)
+    net = mismatch_network(mismatch_picture(demo))
     well_formed(net)
     swvs = {n.id.split(":")[1]: n.group for n in net.nodes if n.id.startswith("Swv:")}
     assert set(swvs) == {r.swv for r in report.swvs}
@@ -253,7 +255,7 @@ def assert_self_contained(html: str) -> None:
 
 
 def test_html_is_self_contained_with_vis_network_inlined(demo: GraphStore) -> None:
-    net = swv_network(demo, "PO2704", on=DAY)
+    net = swv_network(swv_partners(demo, "PO2704", on=DAY))
     html = render_html(net)
     assert_self_contained(html)
     js = inline_js()
@@ -423,10 +425,10 @@ def test_examples_in_the_viz_docstrings() -> None:
 
     import viz.html
     import viz.model
-    import viz.reads
     import viz.styles
+    import viz.svgmap
 
-    for module in (viz.html, viz.model, viz.reads, viz.styles):
+    for module in (viz.html, viz.model, viz.styles, viz.svgmap):
         result = doctest.testmod(module)
         assert result.attempted and not result.failed, module.__name__
 
@@ -434,7 +436,7 @@ def test_examples_in_the_viz_docstrings() -> None:
 def test_an_swv_picture_folds_schools_into_their_boards(demo: GraphStore) -> None:
     """Drawn one by one, the schools of an SWV make a picture whose labels cannot be read at
     its default size: each school is folded into its board at first, opened on demand."""
-    net = swv_network(demo, "PO2704", on=DAY)
+    net = swv_network(swv_partners(demo, "PO2704", on=DAY))
     nodes = by_id(net)
     folded = [n for n in net.nodes if n.cluster]
     assert len(folded) > 20 and all(n.group == "school" and n.cluster in nodes for n in folded)

@@ -3,9 +3,10 @@
 pyvis holds the network (nodes, edges, options), but its own template links Bootstrap from a
 CDN and ``lib/bindings/utils.js`` even with ``cdn_resources="in_line"``; a page about a
 pupil's question must not call anyone, and must open from a file or an air-gapped intranet.
-So the page is rendered with our own Jinja template around pyvis's network data, with the
-vis-network copy that pyvis ships inlined (:mod:`viz.assets`), and a Content-Security-Policy
-that forbids any load from elsewhere.
+So the page is rendered with our own Jinja template (``viz/web/templates/netwerk_export.html``,
+beside the web pages' templates) around pyvis's network data, with the vis-network copy that
+pyvis ships inlined (:mod:`viz.assets`), and a Content-Security-Policy that forbids any load
+from elsewhere.
 
 Everything from the data is escaped for where it lands: text in HTML through Jinja's
 autoescape; JSON inside ``<script>`` with ``<``, ``>``, ``&`` and the JavaScript line
@@ -22,7 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from viz.assets import vis_network_css, vis_network_js
@@ -179,113 +180,17 @@ def vis_data(network: Network) -> tuple[list[dict[str, Any]], list[dict[str, Any
     return nodes, edges, json.loads(options_json)
 
 
-_PAGE = """<!doctype html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
-<meta name="referrer" content="no-referrer">
-<title>{{ net.title }}</title>
-<style>{{ vis_css }}</style>
-<style>
-  html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; color: #1a1a1a; }
-  body { display: flex; flex-direction: column; }
-  header { padding: .6rem 1rem; border-bottom: 1px solid #ddd; }
-  h1 { font-size: 1.2rem; margin: 0; }
-  .note { white-space: pre-line; margin: .4rem 0 0; font-size: .9rem; color: #6b3d00; }
-  main { flex: 1; display: flex; min-height: 0; }
-  #netwerk { flex: 1; min-width: 0; min-height: 420px; background: #fff; }
-  aside { width: 17rem; padding: .6rem 1rem; border-left: 1px solid #ddd; overflow: auto; font-size: .9rem; }
-  aside h2 { font-size: 1rem; margin: 0 0 .4rem; }
-  .legenda { list-style: none; padding: 0; margin: 0 0 1rem; }
-  .legenda li { display: flex; align-items: center; gap: .5rem; margin: .25rem 0; }
-  .teken { width: 14px; height: 14px; flex: none; border: 1px solid #555; }
-  .vorm-dot, .vorm-ellipse { border-radius: 50%; }
-  .vorm-ellipse { width: 18px; height: 11px; }
-  .vorm-diamond { transform: rotate(45deg) scale(.8); }
-  .vorm-triangle { clip-path: polygon(50% 0, 100% 100%, 0 100%); border: 0; }
-  .vorm-star { border: 0; clip-path: polygon(50% 0, 61% 35%, 98% 35%, 68% 57%, 79% 91%, 50% 70%,
-    21% 91%, 32% 57%, 2% 35%, 39% 35%); }
-  .vorm-hexagon { clip-path: polygon(25% 0, 75% 0, 100% 50%, 75% 100%, 25% 100%, 0 50%); border: 0; }
-  .hulp, .status { color: #555; }
-  details { margin-top: 1rem; }
-  @media (max-width: 700px) { main { flex-direction: column; } aside { width: auto; border-left: 0; } }
-</style>
-</head>
-<body>
-<header>
-<h1>{{ net.title }}</h1>
-{% if net.note %}<p class="note">{{ net.note }}</p>{% endif %}
-</header>
-<main>
-<div id="netwerk" role="img" aria-label="{{ net.title }}"></div>
-<aside>
-<h2>Legenda</h2>
-<ul class="legenda">
-{% for e in legend %}<li>
-<span class="teken vorm-{{ e.shape }}" style="background-color: {{ e.color }}"></span>{{ e.label }}
-</li>{% endfor %}
-</ul>
-<p class="hulp">Sleep om te verschuiven, scroll om te zoomen.
-Houd de muis op een knoop of lijn voor de uitleg. Een schoolbestuur met zijn scholen staat als
-één knoop getekend: klik erop om de scholen te tonen.</p>
-<p><button type="button" id="open-groepen" hidden>Alle scholen tonen</button></p>
-<p class="status" id="status" aria-live="polite">
-{{ net.nodes|length }} knopen, {{ net.edges|length }} lijnen; de tekening wordt opgebouwd…</p>
-<noscript><p>De tekening heeft JavaScript nodig; de knopen en lijnen staan hieronder als tekst.</p></noscript>
-<details>
-<summary>Knopen en lijnen als tekst</summary>
-<ul>{% for n in net.nodes %}<li>{{ n.title|tekst }}</li>{% endfor %}</ul>
-<ul>{% for e in net.edges %}
-<li>{{ names[e.from_]|tekst }} → {{ names[e.to]|tekst }}{% if e.label %}: {{ e.label|tekst }}{% endif %}</li>
-{%- endfor %}</ul>
-</details>
-</aside>
-</main>
-<script>{{ vis_js }}</script>
-<script>{{ groups_js }}</script>
-<script>
-(function () {
-  "use strict";
-  var data = {{ data }};
-  var container = document.getElementById("netwerk");
-  var status = document.getElementById("status");
-  var started = Date.now();
-  var network = new vis.Network(
-    container,
-    { nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) },
-    data.options
-  );
-  window.netwerk = network; // for a test or a curious reader in the console
-  var groups = window.skGroepen(network, data.nodes);
-  var openAll = document.getElementById("open-groepen");
-  if (groups) {
-    openAll.hidden = false;
-    openAll.addEventListener("click", function () { network.skOpenAll(); openAll.hidden = true; });
-  }
-  network.on("stabilizationProgress", function (p) {
-    status.textContent = "De tekening wordt opgebouwd: " + Math.round((100 * p.iterations) / p.total) + "%";
-  });
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({ physics: false });
-    var ms = Date.now() - started;
-    document.body.setAttribute("data-getekend-ms", String(ms));
-    status.textContent = data.nodes.length + " knopen, " + data.edges.length + " lijnen; getekend in " +
-      (ms / 1000).toFixed(1).replace(".", ",") + " s. Knopen kunnen worden versleept.";
-  });
-})();
-</script>
-</body>
-</html>
-"""
+#: The page's template, beside the web pages' own (``viz/web/templates``).
+TEMPLATE = "netwerk_export.html"
 
 
 @cache
 def _template() -> Any:
-    env = Environment(autoescape=True, trim_blocks=False)
+    # Blocks keep their line breaks (no trim_blocks, unlike the web pages): the page's text is
+    # laid out in the template as it is sent.
+    env = Environment(loader=PackageLoader("viz.web", "templates"), autoescape=True, trim_blocks=False)
     env.filters["tekst"] = _text
-    return env.from_string(_PAGE)
+    return env.get_template(TEMPLATE)
 
 
 def _text(value: object) -> Markup:

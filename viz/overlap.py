@@ -2,45 +2,35 @@
 middle, and on each side the gemeenten only one of them holds.
 
 The numbers come from :func:`graph.queries.overlap.overlap` (shared PC4, Jaccard, share of
-inwoners), the sets from :func:`graph.queries.overlap.region`, so the picture and the
-overlap endpoint cannot disagree.
+inwoners), the sets from :func:`graph.queries.overlap.region`, both gathered by
+:func:`graph.queries.pictures.overlap_picture`, so the picture and the overlap endpoint
+cannot disagree.
 """
 
 from __future__ import annotations
 
-from graph import ids
-from graph.dated import as_of
-from graph.queries.errors import QuestionError
-from graph.queries.names import naam_of
-from graph.queries.overlap import Overlap, Region, overlap, region, region_key
-from graph.store import GraphStore
+from graph.queries.overlap import Overlap, Region
+from graph.queries.pictures import OverlapPicture, naam_in
 from viz.model import Network, NetworkBuilder
-from viz.reads import pc4_gemeenten, records, width
-from viz.styles import KIND_NAME, group_of, node_label
+from viz.styles import KIND_NAME, group_of, node_label, width
 
 
-def overlap_network(store: GraphStore, a: str, b: str) -> Network:
-    """Draw regions ``a`` and ``b`` (codes as for the overlap endpoint: PO2704, GM0392, JZ11,
-    PV27, wijkteam:<id>). Raises QuestionError (404 unknown, 422 malformed)."""
-    store = as_of(store)
-    result = overlap(store, a, b)  # validates both codes, with the overlap endpoint's messages
-    try:
-        ra, rb = region(store, region_key(a)), region(store, region_key(b))
-    except ids.IdentifierError as exc:  # pragma: no cover - overlap() has refused these already
-        raise QuestionError("regio", str(exc)) from None
+def overlap_network(picture: OverlapPicture) -> Network:
+    """Draw two regions and their gemeenten (:func:`graph.queries.pictures.overlap_picture`):
+    what is shared sits between them, so the overlap is seen before it is read."""
+    ra, rb = picture.a, picture.b
     net = NetworkBuilder(f"Overlap van {_short_name(ra)} en {_short_name(rb)}")
     ref_a, ref_b = _region_node(net, ra, "A"), _region_node(net, rb, "B")
-    gemeenten = records(store, "Gemeente", ra.gemeenten | rb.gemeenten)
-    counts = _pc4_per_gemeente(store, ra.pc4 | rb.pc4)
+    counts = picture.pc4_per_gemeente
     largest = max((len(v) for v in counts.values()), default=0)
     for gm in sorted(ra.gemeenten | rb.gemeenten):
         shared = gm in ra.gemeenten and gm in rb.gemeenten
-        gm_name = naam_of(gemeenten.get(gm)) or gm
+        gm_name = naam_in(picture.gemeenten, gm) or gm
         where = "in beide regio's" if shared else f"alleen in {_short_name(ra if gm in ra.gemeenten else rb)}"
         ref = f"Gemeente:{gm}"
         net.node(
             ref,
-            node_label("Gemeente", gm, naam_of(gemeenten.get(gm))),
+            node_label("Gemeente", gm, naam_in(picture.gemeenten, gm)),
             "gemeente_gedeeld" if shared else "gemeente",
             f"Gemeente {gm_name} ({gm}): {where}",
         )
@@ -54,7 +44,7 @@ def overlap_network(store: GraphStore, a: str, b: str) -> Network:
                     f"{inside} postcodegebieden (PC4) van {gm_name} liggen in {_short_name(r)}",
                     width(inside, largest),
                 )
-    net.notes.append(_summary(result, ra, rb))
+    net.notes.append(_summary(picture.overlap, ra, rb))
     return net.build()
 
 
@@ -74,14 +64,6 @@ def _region_node(net: NetworkBuilder, r: Region, side: str) -> str:
         f"{len(r.pc4)} postcodegebieden (PC4), {len(r.gemeenten)} gemeenten",
     )
     return ref
-
-
-def _pc4_per_gemeente(store: GraphStore, pc4: set[str]) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for pc in pc4:
-        for gm in pc4_gemeenten(store, pc):
-            found.setdefault(gm, set()).add(pc)
-    return found
 
 
 def _pct(value: float | None) -> str:

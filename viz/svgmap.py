@@ -1,5 +1,7 @@
-"""Gemeente maps as SVG, drawn on the server from the outlines in the store.
+"""Gemeente maps as SVG, drawn on the server from the gemeenten's CBS outlines.
 
+What is drawn, every gemeente with its outline and value, comes from
+:func:`graph.queries.map.map_areas`; this module only draws it, so a map reads nothing itself.
 No map tiles and no third-party code: every gemeente's ``grens`` (GeoJSON geometry text,
 WGS84, from CBS) is projected equirectangularly with the longitude scaled by the cosine of
 the map's middle latitude (good enough for a country 300 km across), simplified with
@@ -16,21 +18,13 @@ True
 
 from __future__ import annotations
 
-import json
 import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final
 from xml.sax.saxutils import escape, quoteattr
 
-from graph.dated import as_of
-from graph.queries.cache import CACHE
-from graph.queries.mismatch import current_report, gemeenten_per_pc4
-from graph.queries.names import label as label_text
-from graph.queries.names import label_of
-from graph.records import NodeKey
-from graph.store import GraphStore
+from graph.queries.map import SIGNAL_VALUES, Area, Point, Ring, UnknownSignal, rings
 
 #: Light to dark; contrast with the white borders and with each other stays visible in print.
 PALETTE = ("#d3e4f3", "#99c0e3", "#5b95cb", "#2d65a0", "#0d3a6b")
@@ -44,9 +38,6 @@ NO_DATA_PATTERN = (
     '<line x1="0" y1="0" x2="0" y2="6" stroke="#7d868f" stroke-width="2"/></pattern>'
 )
 TEXT = "#1a1a1a"
-
-Point = tuple[float, float]
-Ring = list[Point]
 
 
 @dataclass(frozen=True)
@@ -99,68 +90,6 @@ class Scale:
 
 def _num(x: float) -> str:
     return f"{x:,.0f}".replace(",", ".") if x == int(x) else f"{x:.1f}".replace(".", ",")
-
-
-@dataclass
-class Area:
-    """One gemeente to draw: its outline, its value (``None``: no data) and how to say it."""
-
-    id: str
-    naam: str
-    geometry: dict[str, object]
-    value: float | None
-    text: str = ""
-
-
-def _point(p: object) -> Point | None:
-    """A GeoJSON position as (lon, lat), or None when it is not two finite numbers."""
-    if not isinstance(p, (list, tuple)) or len(p) < 2:
-        return None
-    lon, lat = p[0], p[1]
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)):
-        return None
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        return None
-    return (float(lon), float(lat))
-
-
-def _ring(ring: object) -> Ring | None:
-    """A ring of at least 3 positions, or None when it is not one (or any position is broken)."""
-    if not isinstance(ring, (list, tuple)) or len(ring) < 3:
-        return None
-    points = [_point(p) for p in ring]
-    return None if any(p is None for p in points) else points  # type: ignore[return-value]
-
-
-def rings(geometry: object) -> list[list[Ring]]:
-    """The polygons of a GeoJSON Polygon or MultiPolygon, each a list of rings of (lon, lat).
-
-    An outline comes from an imported text, so anything that is not a usable polygon gives
-    no polygon rather than an error: a polygon whose outer ring is broken is left out, a
-    broken hole is dropped, and what is not a Polygon or MultiPolygon gives nothing. A page
-    with a map must never fail because one gemeente's outline is damaged.
-
-    >>> rings({"type": "Polygon", "coordinates": []}), rings([1, 2]), rings({"type": "Polygon"})
-    ([], [], [])
-    >>> rings({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1]], [[0, "x"]]]})
-    [[[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]]]
-    """
-    if not isinstance(geometry, dict):
-        return []
-    kind, coords = geometry.get("type"), geometry.get("coordinates")
-    if not isinstance(coords, list):
-        return []
-    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
-    out: list[list[Ring]] = []
-    for poly in polygons:
-        if not isinstance(poly, list) or not poly:
-            continue
-        outer = _ring(poly[0])
-        if outer is None:
-            continue
-        holes = [r for r in (_ring(h) for h in poly[1:]) if r is not None]
-        out.append([outer, *holes])
-    return out
 
 
 def simplify(points: Sequence[Point], tolerance: float) -> Ring:
@@ -311,11 +240,13 @@ def render(
 
 @dataclass(frozen=True)
 class Signal:
+    """How a signal is shown: its question, legend and colour scale. Its values are the
+    graph's (:data:`graph.queries.map.SIGNAL_VALUES`), so the words can change without it."""
+
     key: str
     label: str  # Dutch, for the page's select and the map's title
     legend: str
     scale: Scale
-    compute: Callable[[GraphStore], dict[str, tuple[float, str]]] = field(repr=False)
     unit: str = ""  # after a value, as in the legend: " %"
 
     def show(self, value: float | None) -> str:
@@ -327,60 +258,6 @@ class Signal:
         return "–" if value is None else f"{_num(value)}{self.unit}"
 
 
-def _swvs(sector: str) -> Callable[[GraphStore], dict[str, tuple[float, str]]]:
-    def compute(store: GraphStore) -> dict[str, tuple[float, str]]:
-        pc4_gm = gemeenten_per_pc4(store)
-        per_gm: dict[str, set[str]] = defaultdict(set)
-        for e in store.edges(rel="IN_WERKGEBIED"):
-            if e.src.kind == "PC4" and e.dst.id.startswith(sector):
-                for gm in pc4_gm.get(e.src.id, ()):
-                    per_gm[gm].add(e.dst.id)
-        names = {n.id: label_text(n) for n in store.nodes("Swv")}
-        return {
-            gm: (
-                len(swvs),
-                f"{len(swvs)} {sector}-samenwerkingsverband(en): "
-                + ", ".join(names.get(s) or label_of("Swv", s, None) for s in sorted(swvs)),
-            )
-            for gm, swvs in per_gm.items()
-        }
-
-    return compute
-
-
-def _jeugdregios(store: GraphStore) -> dict[str, tuple[float, str]]:
-    per_gm: dict[str, set[tuple[str, bool]]] = defaultdict(set)
-    for e in store.edges(rel="HOORT_BIJ"):
-        if e.src.kind == "Gemeente" and e.dst.id.startswith("JZ"):
-            per_gm[e.src.id].add((e.dst.id, bool(e.props.get("deels"))))
-    regions = {n.id: n for n in store.nodes("Regio", {code for rs in per_gm.values() for code, _ in rs})}
-
-    def named(code: str, deels: bool) -> str:
-        return label_text(regions.get(code), NodeKey("Regio", code)) + (" (deels)" if deels else "")
-
-    return {
-        gm: (float(len(rs)), f"{len(rs)} jeugdregio('s): {', '.join(named(*r) for r in sorted(rs))}")
-        for gm, rs in per_gm.items()
-    }
-
-
-def _buiten(store: GraphStore) -> dict[str, tuple[float, str]]:
-    out: dict[str, tuple[float, str]] = {}
-    for f in current_report(store).pupil_flows_per_gemeente:
-        total = f.leerlingen_min + f.leerlingen_max
-        if total <= 0:
-            continue
-        # The whole percentage the tooltip says is also the value that is coloured: 19.6 %
-        # shown as "ca. 20 %" must not be painted as 10–20 %.
-        share = round(100 * (f.buiten_min + f.buiten_max) / total)
-        out[f.gemeente] = (
-            share,
-            f"ca. {share} % ({f.buiten_min}–{f.buiten_max} van {f.leerlingen_min}–{f.leerlingen_max} "
-            "leerlingen woont buiten de gemeente)",
-        )
-    return out
-
-
 SIGNALS: dict[str, Signal] = {
     s.key: s
     for s in (
@@ -389,21 +266,18 @@ SIGNALS: dict[str, Signal] = {
             "Over hoeveel PO-samenwerkingsverbanden is de gemeente verdeeld?",
             "Aantal PO-samenwerkingsverbanden",
             Scale.counts(4),
-            _swvs("PO"),
         ),
         Signal(
             "swvs-vo",
             "Over hoeveel VO-samenwerkingsverbanden is de gemeente verdeeld?",
             "Aantal VO-samenwerkingsverbanden",
             Scale.counts(4),
-            _swvs("VO"),
         ),
         Signal(
             "buiten",
             "Welk deel van de leerlingen op scholen in de gemeente woont buiten de gemeente?",
             "Leerlingen die buiten de gemeente wonen",
             Scale.breaks([0, 10, 20, 30, 40], " %"),
-            _buiten,
             " %",
         ),
         Signal(
@@ -411,54 +285,17 @@ SIGNALS: dict[str, Signal] = {
             "In hoeveel jeugdregio's ligt de gemeente?",
             "Aantal jeugdregio's",
             Scale.counts(3),
-            _jeugdregios,
         ),
     )
 }
 DEFAULT_SIGNAL: Final = "swvs-po"
-
-
-class UnknownSignal(ValueError):
-    pass
-
-
-def gemeenten_in(store: GraphStore, region: str) -> set[str]:
-    """Gemeenten that belong to a Regio (``JZ11``) or lie in a Provincie (``PV27``)."""
-    code = region.strip().upper()
-    kind = "Provincie" if code.startswith("PV") else "Regio"
-    rel = "LIGT_IN" if kind == "Provincie" else "HOORT_BIJ"
-    return {e.src.id for e in store.edges(rel=rel, dst=NodeKey(kind, code)) if e.src.kind == "Gemeente"}
-
-
-def map_areas(store: GraphStore, signal: str, region: str | None = None) -> list[Area]:
-    """Every gemeente with an outline (in ``region`` if given) with its value for the signal."""
-    store = as_of(store)
-    if signal not in SIGNALS:
-        raise UnknownSignal(signal)
-    values = CACHE.get(store, f"map:{signal}", SIGNALS[signal].compute)  # until the data changes
-    only = gemeenten_in(store, region) if region else None
-    areas = []
-    for n in store.nodes("Gemeente", sorted(only) if only is not None else None):
-        text = n.props.get("grens")
-        if not text:
-            continue
-        try:
-            geometry = json.loads(str(text))
-        except ValueError:
-            continue
-        if not rings(geometry):  # valid JSON, but no usable polygon: left out, not a failure
-            continue
-        value, said = values.get(n.id, (None, ""))
-        areas.append(Area(n.id, str(n.props.get("naam") or n.id), geometry, value, said))
-    return areas
-
-
-def gemeenten_svg(store: GraphStore, signal: str = DEFAULT_SIGNAL, region: str | None = None) -> str:
-    """The map of the gemeenten (of ``region``, if given) coloured by ``signal``."""
-    return signal_svg(signal, map_areas(store, signal, region), region)
+# the values are computed in graph.queries.map under the same keys; a signal in one only is a bug
+assert set(SIGNALS) == set(SIGNAL_VALUES), "viz.svgmap.SIGNALS and graph.queries.map.SIGNAL_VALUES differ"
 
 
 def signal_svg(signal: str, areas: Sequence[Area], region: str | None = None) -> str:
+    """The map of ``areas`` (from :func:`graph.queries.map.map_areas`) with the title, legend
+    and colours of ``signal``: the page inlines it and the endpoint sends it, one drawing."""
     s = SIGNALS.get(signal)
     if s is None:
         raise UnknownSignal(signal)

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DatedDep
 from api.problems import Problem, problem_response
-from viz.svgmap import DEFAULT_SIGNAL, SIGNALS, gemeenten_in, gemeenten_svg
+from graph.queries.map import gemeenten_in, map_areas
+from viz.svgmap import DEFAULT_SIGNAL, SIGNALS, signal_svg
 
 router = APIRouter(tags=["map"])
 
@@ -67,5 +68,6 @@ def get_gemeenten_svg(
         return problem_response(
             404, "Not found", f"no gemeenten are known in region {regio!r}", request=request
         )
-    svg = gemeenten_svg(store, signal, regio or None)
+    areas = map_areas(store, signal, regio or None)
+    svg = signal_svg(signal, areas, regio or None)
     return Response(svg, media_type="image/svg+xml", headers=SVG_HEADERS)

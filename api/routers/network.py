@@ -19,6 +19,8 @@ from api.deps import DatedDep
 from api.params import NO_STORE, Enrolled, Need, Postcode, School
 from api.problems import Problem
 from api.routers.overlap import REGION_HELP
+from graph.queries.partners import swv_partners
+from graph.queries.pictures import mismatch_picture, overlap_picture
 from graph.queries.who_serves import who_serves
 from viz.html import CSP, render_html
 from viz.network import Network, mismatch_network, overlap_network, swv_network, who_serves_network
@@ -158,7 +160,7 @@ def get_swv_network(
     """Its gemeenten (edge width: shared PC4), their jeugdregio's, wijkteams and contracted
     providers, its schoolbesturen and schools; large parts are capped with a grouped node
     ("+ 312 scholen") and a note."""
-    network = swv_network(store, swv_id, on=store.day)
+    network = swv_network(swv_partners(store, swv_id, on=store.day))
     return _send(network, format, response)
 
 
@@ -177,7 +179,7 @@ def get_overlap_network(
 ) -> Any:
     """Both regions, the gemeenten they share, and on each side those only one holds; the
     note gives the shared counts, Jaccard and share of inwoners of GET /overlap."""
-    network = overlap_network(store, a, b)
+    network = overlap_network(overlap_picture(store, a, b))
     return _send(network, format, response)
 
 
@@ -190,4 +192,4 @@ def get_overlap_network(
 def get_mismatch_network(response: Response, store: DatedDep, format: Format = "json") -> Any:
     """Every SWV joined to the jeugdregio's it lies in, edge width by shared PC4; SWVs in more
     than one jeugdregio in their own colour."""
-    return _send(mismatch_network(store), format, response)
+    return _send(mismatch_network(mismatch_picture(store)), format, response)

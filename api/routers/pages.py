@@ -20,9 +20,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from api.deps import DatedDep
-from api.routers import map as map_router
 from graph.dated import DatedStore
 from graph.queries.errors import QuestionError
+from graph.queries.map import map_areas, map_regions
 from graph.queries.mismatch import Report, current_report
 from graph.queries.names import human_code, label
 from graph.queries.overlap import overlapping
@@ -30,10 +30,9 @@ from graph.queries.search import search_swvs
 from graph.records import NodeKey
 from graph.store import GraphStore
 from viz import assets
-from viz.svgmap import DEFAULT_SIGNAL, NO_DATA, SIGNALS, map_areas, signal_svg
+from viz.svgmap import DEFAULT_SIGNAL, NO_DATA, SIGNALS, signal_svg
 
 router = APIRouter()
-router.include_router(map_router.router, prefix="/api/v1")
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("viz.web", "templates"),
@@ -274,27 +273,6 @@ def swv_detail(store: DatedDep, code: str) -> Response:
     )
 
 
-def _gebieden(store: GraphStore) -> list[tuple[str, str]]:
-    """Provincies and jeugdregio's with at least one gemeente that has an outline."""
-    with_outline = {n.id for n in store.nodes("Gemeente") if n.props.get("grens")}
-    provincies = sorted(
-        {
-            e.dst.id
-            for e in store.edges(rel="LIGT_IN")
-            if e.dst.kind == "Provincie" and e.src.id in with_outline
-        }
-    )
-    regios = sorted(
-        {
-            e.dst.id
-            for e in store.edges(rel="HOORT_BIJ")
-            if e.dst.id.startswith("JZ") and e.src.id in with_outline
-        }
-    )
-    out = [(p, f"Provincie {_naam(store, f'Provincie:{p}')}") for p in provincies]
-    return out + [(r, _naam(store, f"Regio:{r}")) for r in regios]
-
-
 @router.get("/beleid", include_in_schema=False, response_class=HTMLResponse)
 def beleid(
     store: DatedDep,
@@ -302,7 +280,7 @@ def beleid(
     regio: Annotated[str | None, Query()] = None,
 ) -> HTMLResponse:
     signal = signal if signal in SIGNALS else DEFAULT_SIGNAL
-    gebieden = _gebieden(store)
+    gebieden = map_regions(store)
     regio = (regio or "").upper()
     if regio not in {code for code, _ in gebieden}:
         regio = ""
