@@ -289,7 +289,18 @@ def xss_answer() -> Answer:
             Role("gemeente_jeugdhulp", "GM0392", EVIL, "Jeugdwet", [Step(node="PC4:2011"), evil_path[0]]),
             Role("jeugdregio", EVIL, EVIL, EVIL, evil_path, [Contact(EVIL, email="a@b.example")]),
         ],
-        providers=[Provider(EVIL, EVIL, EVIL, "GM0392", [Offer(EVIL, EVIL, None, None, None, [])], 1.0, 2.0, [Step(rel=EVIL)])],
+        providers=[
+            Provider(
+                EVIL,
+                EVIL,
+                EVIL,
+                "GM0392",
+                [Offer(EVIL, EVIL, None, None, None, [])],
+                1.0,
+                2.0,
+                [Step(rel=EVIL)],
+            )
+        ],
         warnings=[EVIL],
     )
 
