@@ -16,6 +16,8 @@ import traceback
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.problems import INTERNAL
+
 log = logging.getLogger("sociale_kaart.api")
 
 #: Paths whose query string is (part of) a pupil's question.
@@ -60,9 +62,9 @@ async def _internal_error(path: str, private: bool, send: Send) -> None:
     body = json.dumps(
         {
             "type": "about:blank",
-            "title": "Internal error",
+            "title": "Interne fout",
             "status": 500,
-            "detail": "Something went wrong on our side.",
+            "detail": INTERNAL,
             "instance": path,
         }
     ).encode()

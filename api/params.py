@@ -55,5 +55,3 @@ def model_response(model: type[Any], value: Any, headers: dict[str, str] | None 
     adapter = _adapter(model)
     body = adapter.dump_json(adapter.validate_python(value, from_attributes=True))
     return Response(body, media_type="application/json", headers=headers)
-
-

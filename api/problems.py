@@ -70,6 +70,41 @@ def _on_a_page(request: Request) -> bool:
     return request.method in ("GET", "HEAD") and not request.url.path.startswith(_NOT_PAGES)
 
 
+#: What a 500 says: nothing of the cause, which may quote a question or a path.
+INTERNAL = "Er ging bij ons iets mis; probeer het later opnieuw."
+
+#: Pydantic's reasons for a bad parameter, in Dutch, by their type (others keep its words).
+_REASONS = {
+    "missing": "ontbreekt",
+    "int_parsing": "moet een geheel getal zijn",
+    "float_parsing": "moet een getal zijn",
+    "bool_parsing": "moet true of false zijn",
+    "date_parsing": "moet een datum zijn (jjjj-mm-dd)",
+    "date_from_datetime_parsing": "moet een datum zijn (jjjj-mm-dd)",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "greater_than": "moet groter zijn dan {gt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "string_too_short": "moet minstens {min_length} tekens hebben",
+    "string_too_long": "mag hoogstens {max_length} tekens hebben",
+}
+
+
+def _reason(error: Any) -> str:
+    """One validation error's reason in Dutch where its type is known.
+
+    >>> _reason({"type": "less_than_equal", "ctx": {"le": 200}, "msg": "Input should be ..."})
+    'mag hoogstens 200 zijn'
+    """
+    words = _REASONS.get(str(error.get("type", "")))
+    if words is None:
+        return str(error.get("msg", "ongeldig"))
+    try:
+        return words.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return str(error.get("msg", "ongeldig"))
+
+
 def _page_reason(errors: list[dict[str, Any]]) -> str:
     """What was wrong with a page's address, in Dutch."""
     fields = [e["field"] for e in errors]
@@ -110,7 +145,7 @@ def install(app: FastAPI, page: ErrorPage | None = None) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if page is not None and exc.status_code == 404 and _on_a_page(request):
             return page(404, "Deze pagina bestaat niet.")
-        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+        title = {404: "Niet gevonden", 405: "Methode niet toegestaan"}.get(exc.status_code, "Fout")
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem_response(
             exc.status_code, title, detail, request=request, headers=getattr(exc, "headers", None)
@@ -121,14 +156,14 @@ def install(app: FastAPI, page: ErrorPage | None = None) -> None:
         errors = [
             {
                 "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "body", "path")),
-                "reason": e.get("msg", "invalid"),
+                "reason": _reason(e),
             }
             for e in exc.errors()
         ]
         if page is not None and _on_a_page(request):
             return page(422, _page_reason(errors))
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
-        return problem_response(422, "Invalid request", detail, request=request, errors=errors)
+        return problem_response(422, "Ongeldig verzoek", detail, request=request, errors=errors)
 
     @app.exception_handler(QuestionError)
     async def _question(request: Request, exc: QuestionError) -> Response:
@@ -136,10 +171,10 @@ def install(app: FastAPI, page: ErrorPage | None = None) -> None:
         # or a malformed question (422). Never cached: a question may hold a pupil's postcode.
         if page is not None and _on_a_page(request):
             return page(exc.status, str(exc))
-        suggestions = [{"field": exc.field, "reason": f"did you mean {s}?"} for s in exc.suggestions]
+        suggestions = [{"field": exc.field, "reason": f"bedoelt u {s}?"} for s in exc.suggestions]
         return problem_response(
             exc.status,
-            "Not found" if exc.not_found else "Invalid question",
+            "Niet gevonden" if exc.not_found else "Ongeldige vraag",
             str(exc),
             request=request,
             headers={"Cache-Control": "no-store"},
@@ -151,8 +186,8 @@ def install(app: FastAPI, page: ErrorPage | None = None) -> None:
         log.warning("store unavailable: %s", exc)
         return problem_response(
             503,
-            "Graph store unavailable",
-            "The graph database cannot be reached right now; try again shortly.",
+            "Kaart tijdelijk niet bereikbaar",
+            "De grafendatabase is nu niet bereikbaar; probeer het zo dadelijk opnieuw.",
             request=request,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
@@ -163,8 +198,8 @@ def install(app: FastAPI, page: ErrorPage | None = None) -> None:
         log.error("store error on %s: %s", request.url.path, exc)
         return problem_response(
             500,
-            "Graph store error",
-            "The graph store could not answer; the operator's log has the reason.",
+            "Fout in de kaart",
+            "De kaart kon geen antwoord geven; de reden staat in het log van de beheerder.",
             request=request,
         )
 
@@ -173,4 +208,4 @@ def install(app: FastAPI, page: ErrorPage | None = None) -> None:
         # A backstop (api.middleware.PrivacyGuard answers first): logged by type and path,
         # not by message, which may quote a pupil's question.
         log.error("unexpected %s on %s", type(exc).__name__, request.url.path)
-        return problem_response(500, "Internal error", "Something went wrong on our side.", request=request)
+        return problem_response(500, "Interne fout", INTERNAL, request=request)

@@ -44,7 +44,7 @@ class IdentifierError(ValueError):
         self.field = field
         self.value = value
         self.expected = expected
-        super().__init__(f"{field} {value!r} is not valid: expected {expected}")
+        super().__init__(f"{field} {value!r} is niet geldig: verwacht {expected}")
 
 
 def _text(value: object) -> str:
@@ -62,7 +62,7 @@ def gemeente_code(value: object) -> str:
     """CBS gemeentecode ``GM`` + 4 digits; bare numbers (``363``, ``0363``) are accepted."""
     m = _GM.match(_text(value))
     if not m:
-        raise IdentifierError("gemeentecode", value, "GM followed by 4 digits, e.g. GM0363")
+        raise IdentifierError("gemeentecode", value, "GM met 4 cijfers, bijv. GM0363")
     return f"GM{int(m.group(1)):04d}"
 
 
@@ -75,7 +75,7 @@ def pc4(value: object) -> str:
     """Four-digit postcode area, 1000–9999 (a Dutch postcode never starts with 0)."""
     text = _text(value)
     if not _PC4.match(text):
-        raise IdentifierError("pc4", value, "4 digits from 1000 to 9999, e.g. 2011")
+        raise IdentifierError("pc4", value, "4 cijfers van 1000 tot en met 9999, bijv. 2011")
     return text
 
 
@@ -84,9 +84,9 @@ def pc6(value: object) -> str:
     text = _text(value).upper()
     m = _PC6.match(text)
     if not m:
-        raise IdentifierError("pc6", value, "4 digits and 2 letters, e.g. 1011AB")
+        raise IdentifierError("pc6", value, "4 cijfers en 2 letters, bijv. 1011AB")
     if m.group(2) in _FORBIDDEN_PC_LETTERS:
-        raise IdentifierError("pc6", value, "letters other than SA, SD or SS (PostNL never issues those)")
+        raise IdentifierError("pc6", value, "andere letters dan SA, SD of SS (die geeft PostNL nooit uit)")
     return m.group(1) + m.group(2)
 
 
@@ -98,7 +98,7 @@ def postcode(value: object) -> str:
     try:
         return pc6(text)
     except IdentifierError:
-        raise IdentifierError("postcode", value, "a PC4 (e.g. 2011) or a PC6 (e.g. 2011AB)") from None
+        raise IdentifierError("postcode", value, "een PC4 (bijv. 2011) of een PC6 (bijv. 2011AB)") from None
 
 
 _SWV = re.compile(r"^(?:SWV\s*)?(PO|VO)\s*(\d{2})\s*[-.]?\s*(\d{2})$", re.IGNORECASE)
@@ -108,7 +108,7 @@ def swv_code(value: object) -> str:
     """Samenwerkingsverband code; ``PO2707``, ``PO 27-07`` and ``po 27.07`` are one code."""
     m = _SWV.match(_text(value))
     if not m:
-        raise IdentifierError("swv_code", value, "PO or VO and 4 digits, e.g. PO2707 or PO 27-07")
+        raise IdentifierError("swv_code", value, "PO of VO met 4 cijfers, bijv. PO2707 of PO 27-07")
     return f"{m.group(1).upper()}{m.group(2)}{m.group(3)}"
 
 
@@ -119,7 +119,7 @@ def brin(value: object) -> str:
     """DUO instellingscode (BRIN): 2 digits and 2 letters, e.g. ``00AA``."""
     text = _text(value).upper()
     if not _BRIN.match(text):
-        raise IdentifierError("brin", value, "2 digits and 2 letters, e.g. 00WO")
+        raise IdentifierError("brin", value, "2 cijfers en 2 letters, bijv. 00WO")
     return text
 
 
@@ -127,7 +127,7 @@ def vestigingscode(value: object) -> str:
     """Two-digit number of a school's vestiging under its BRIN; ``0`` becomes ``00``."""
     text = _text(value)
     if not re.fullmatch(r"\d{1,2}", text):
-        raise IdentifierError("vestigingscode", value, "1 or 2 digits, e.g. 00")
+        raise IdentifierError("vestigingscode", value, "1 of 2 cijfers, bijv. 00")
     return f"{int(text):02d}"
 
 
@@ -139,7 +139,7 @@ def school_id(value: object) -> str:
     m = _SCHOOL.match(_text(value).upper())
     if not m:
         raise IdentifierError(
-            "school", value, "BRIN and vestigingscode, 2 digits + 2 letters + 2 digits, e.g. 00WO00"
+            "school", value, "BRIN en vestigingscode, 2 cijfers + 2 letters + 2 cijfers, bijv. 00WO00"
         )
     return m.group(1) + m.group(2)
 
@@ -148,7 +148,7 @@ def bevoegd_gezag(value: object) -> str:
     """DUO bevoegd-gezagnummer of a schoolbestuur: 5 digits (leading zeros kept)."""
     text = _text(value)
     if not re.fullmatch(r"\d{1,5}", text):
-        raise IdentifierError("bevoegd_gezag", value, "a number of at most 5 digits, e.g. 41820")
+        raise IdentifierError("bevoegd_gezag", value, "een getal van hoogstens 5 cijfers, bijv. 41820")
     return f"{int(text):05d}"
 
 
@@ -163,9 +163,9 @@ def regio_code(value: object, prefix: str | None = None) -> str:
     """
     text = _text(value).upper()
     if not _REGIO.match(text):
-        raise IdentifierError("regio_code", value, "2 letters and 2 to 4 digits, e.g. JZ11")
+        raise IdentifierError("regio_code", value, "2 letters en 2 tot 4 cijfers, bijv. JZ11")
     if prefix and not text.startswith(prefix):
-        raise IdentifierError("regio_code", value, f"a code starting with {prefix}")
+        raise IdentifierError("regio_code", value, f"een code die begint met {prefix}")
     return text
 
 
@@ -173,7 +173,7 @@ def kvk_nummer(value: object) -> str:
     """Kamer van Koophandel number: 8 digits."""
     text = _text(value)
     if not re.fullmatch(r"\d{8}", text):
-        raise IdentifierError("kvk", value, "8 digits, e.g. 41215422")
+        raise IdentifierError("kvk", value, "8 cijfers, bijv. 41215422")
     return text
 
 
@@ -181,7 +181,7 @@ def agb_code(value: object) -> str:
     """Vektis AGB code of a care provider: 8 digits."""
     text = _text(value)
     if not re.fullmatch(r"\d{8}", text):
-        raise IdentifierError("agb", value, "8 digits, e.g. 98765432")
+        raise IdentifierError("agb", value, "8 cijfers, bijv. 98765432")
     return text
 
 
@@ -195,7 +195,7 @@ def wijk_code(value: object) -> str:
     text = _text(value).upper()
     if not re.fullmatch(r"WK\d{4}[0-9A-Z]{2}", text):
         raise IdentifierError(
-            "wijk_code", value, "WK, the 4 digits of the gemeente and 2 of the wijk, e.g. WK039201"
+            "wijk_code", value, "WK, de 4 cijfers van de gemeente en 2 van de wijk, bijv. WK039201"
         )
     return text
 
@@ -204,7 +204,7 @@ def buurt_code(value: object) -> str:
     """CBS buurtcode: ``BU`` + the wijk's 6 characters + 2 of the buurt (``BU03920101``)."""
     text = _text(value).upper()
     if not re.fullmatch(r"BU\d{4}[0-9A-Z]{4}", text):
-        raise IdentifierError("buurt_code", value, "BU followed by 8 characters, e.g. BU03920101")
+        raise IdentifierError("buurt_code", value, "BU met 8 tekens, bijv. BU03920101")
     return text
 
 
@@ -219,6 +219,6 @@ def eigen_id(value: object, field: str = "id") -> str:
     text = _text(value)
     if not _EIGEN.match(text):
         raise IdentifierError(
-            field, value, "1 to 120 letters, digits, '.', '_' or '-', starting with a letter or digit"
+            field, value, "1 tot 120 letters, cijfers, '.', '_' of '-', beginnend met een letter of cijfer"
         )
     return text

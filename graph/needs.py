@@ -13,7 +13,7 @@ Examples
 >>> need_id("ADHD/ADD")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-ValueError: need 'ADHD/ADD' is not a taxonomy code: expected an iJw productcategorie (45 or ...
+ValueError: behoefte 'ADHD/ADD' is geen code van de taxonomie: verwacht een iJw-productcategorie ...
 """
 
 from __future__ import annotations
@@ -37,6 +37,6 @@ def need_id(code: str) -> str:
     if _WORD.match(text):
         return f"onderwijs-{text}"
     raise ValueError(
-        f"need {code!r} is not a taxonomy code: expected an iJw productcategorie (45 or ijw-45) "
-        "or an education need (dyslexie or onderwijs-dyslexie)"
+        f"behoefte {code!r} is geen code van de taxonomie: verwacht een iJw-productcategorie "
+        "(45 of ijw-45) of een onderwijsbehoefte (dyslexie of onderwijs-dyslexie)"
     )

@@ -35,7 +35,7 @@ def test_unknown_path_is_problem_json(embedded_store: GraphStore) -> None:
         r = client.get("/api/v1/nothing-here")
     assert r.status_code == 404
     assert r.headers["content-type"] == "application/problem+json"
-    assert r.json()["title"] == "Not found" and r.json()["instance"] == "/api/v1/nothing-here"
+    assert r.json()["title"] == "Niet gevonden" and r.json()["instance"] == "/api/v1/nothing-here"
 
 
 def test_neo4j_down_gives_503_with_retry_hint() -> None:

@@ -69,7 +69,7 @@ def test_failed_import_exits_1_and_applies_nothing(tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     assert report["applied"] is False
     [problem] = report["files"][0]["problems"]
-    assert problem["line"] == 3 and problem["field"] == "id" and "SA, SD or SS" in problem["reason"]
+    assert problem["line"] == 3 and problem["field"] == "id" and "SA, SD of SS" in problem["reason"]
     assert EmbeddedStore(store_file).counts().nodes == {}
 
 

@@ -43,7 +43,7 @@ def test_problem_names_file_line_field_value_and_reason(store: GraphStore, tmp_p
         run_import(store, [path])
     [problem] = err.value.report.problems
     assert (problem.file, problem.line, problem.field, problem.value) == (str(path), 3, "id", "GM392x")
-    assert "GM followed by 4 digits" in problem.reason
+    assert "GM met 4 cijfers" in problem.reason
     assert str(path) + ":3" in err.value.report.text()
     # all or nothing: the valid Haarlem row was not applied either
     assert store.node(NodeKey("Gemeente", "GM0392")) is None

@@ -93,6 +93,6 @@ def test_bad_rows_are_refused_with_their_line(store: GraphStore, tmp_path: Path)
     with pytest.raises(ImportFailed) as err:
         run_import(store, [tmp_path / "gm.csv", bad])
     problems = {p.line: p for p in err.value.report.problems if p.fatal}
-    assert problems[2].field == "code" and "PO or VO and 4 digits" in problems[2].reason
+    assert problems[2].field == "code" and "PO of VO met 4 cijfers" in problems[2].reason
     assert problems[3].field == "soort" and "swv" in problems[3].reason
     assert problems[4].field == "code" and "Atlantis" in problems[4].reason

@@ -162,7 +162,7 @@ def test_pc6_with_letters_postnl_never_issues(store: GraphStore, tmp_path: Path,
     path = _write(fmt, tmp_path, _team(), _team(id="wt-zuid", gebied="2011SA 2011 SD; 2011ss 2011AB"))
     problems = _refused(store, [path, *_reference(tmp_path)])
     assert {p.value for p in problems} == {"2011SA", "2011SD", "2011ss"}
-    assert all(p.field == "gebied" and "SA, SD or SS" in p.reason for p in problems)
+    assert all(p.field == "gebied" and "SA, SD of SS" in p.reason for p in problems)
     second = 3 if fmt == "csv" else path.read_text().splitlines().index('  - id: "wt-zuid"') + 1
     assert {p.line for p in problems} == {second}
     assert all(p.file == str(path) for p in problems)
@@ -174,9 +174,9 @@ def test_bad_areas(store: GraphStore, tmp_path: Path, fmt: str) -> None:
     problems = {p.value: p.reason for p in _refused(store, [path, *_reference(tmp_path)])}
     assert "runs backwards: write 2011-2015" in problems["2015-2011"]
     assert "more than 100" in problems["1000-2000"]
-    assert "WK, the 4 digits of the gemeente and 2 of the wijk" in problems["WK12"]
+    assert "WK, de 4 cijfers van de gemeente en 2 van de wijk" in problems["WK12"]
     assert "not an area" in problems["Centrum"]
-    assert "from 1000 to 9999" in problems["0123"]
+    assert "van 1000 tot en met 9999" in problems["0123"]
     assert "2011-2013" not in problems
 
 

@@ -212,7 +212,7 @@ def test_unknown_need_is_a_missing_node(store: GraphStore, tmp_path: Path) -> No
 def test_malformed_need_code(store: GraphStore, tmp_path: Path) -> None:
     [problem] = failed(store, [BEHOEFTEN, one_row(tmp_path, behoeften="45 4.5")])
     assert (problem.line, problem.field, problem.value) == (2, "behoeften", "4.5")
-    assert "iJw productcategorie" in problem.reason
+    assert "iJw-productcategorie" in problem.reason
 
 
 def test_conflicting_duplicate_ids(store: GraphStore, tmp_path: Path) -> None:

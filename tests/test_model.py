@@ -51,7 +51,7 @@ def test_swv_sector_follows_code() -> None:
 
 def test_regio_code_must_fit_its_soort() -> None:
     assert Regio(id="jz11", soort="jeugdregio", provenance=PROV).id == "JZ11"
-    with pytest.raises(ValidationError, match="starting with JZ"):
+    with pytest.raises(ValidationError, match="begint met JZ"):
         Regio(id="GG3109", soort="jeugdregio", provenance=PROV)
     # a soort nobody listed yet is accepted: region types are data
     assert Regio(id="WG07", soort="wgr", provenance=PROV).soort == "wgr"

@@ -231,7 +231,7 @@ def test_a_question_too_short_or_empty_is_refused(stub: GraphStore) -> None:
         with pytest.raises(QuestionError) as info:
             search_schools(stub, typed)
         assert info.value.field == "q" and info.value.status == 422
-    with pytest.raises(QuestionError, match="at least 2 characters"):
+    with pytest.raises(QuestionError, match="minstens 2 tekens"):
         search_gemeenten(stub, "x")
 
 
@@ -398,11 +398,11 @@ def test_providers_within_km_and_pages(stub: GraphStore) -> None:
 
 def test_provider_search_errors(stub: GraphStore) -> None:
     cases = [
-        (("45", "20111"), "postcode", 422, "PC4 (2011) or a PC6 (2011AB)"),
+        (("45", "20111"), "postcode", 422, "PC4 (2011) of een PC6 (2011AB)"),
         (("45", "2011 SA"), "postcode", 422, "PC4 (2011)"),
-        (("45", "9999"), "postcode", 404, "not known"),
-        (("zwemles", "2011"), "need", 404, "onderwijs-zwemles is not known"),
-        ((" ", "2011"), "need", 422, "need is required"),
+        (("45", "9999"), "postcode", 404, "niet bekend"),
+        (("zwemles", "2011"), "need", 404, "onderwijs-zwemles is niet bekend"),
+        ((" ", "2011"), "need", 422, "geef een behoefte"),
     ]
     for (need, postcode), fld, status, words in cases:
         with pytest.raises(QuestionError) as info:
@@ -441,15 +441,15 @@ def test_http_search_contract(stub: GraphStore) -> None:
 def test_http_search_errors_are_problem_json(stub: GraphStore) -> None:
     with TestClient(create_app(stub)) as client:
         for path, params, status, words in [
-            ("schools", {"q": "a"}, 422, "at least 2 characters"),
-            ("gemeenten", {"q": "  "}, 422, "at least 2 characters"),
-            ("swvs", {"q": "?!"}, 422, "letters or digits"),
+            ("schools", {"q": "a"}, 422, "minstens 2 tekens"),
+            ("gemeenten", {"q": "  "}, 422, "minstens 2 tekens"),
+            ("swvs", {"q": "?!"}, 422, "letters of cijfers"),
             ("schools", {}, 422, "q"),
             ("schools", {"q": "Haarlem", "size": 201}, 422, "size"),
-            ("providers", {"need": "45", "postcode": "2011XYZ"}, 422, "PC4 (2011) or a PC6 (2011AB)"),
+            ("providers", {"need": "45", "postcode": "2011XYZ"}, 422, "PC4 (2011) of een PC6 (2011AB)"),
             ("providers", {"need": "45", "postcode": "2011", "km": -1}, 422, "km"),
-            ("providers", {"need": "zwemles", "postcode": "2011"}, 404, "not known"),
-            ("providers", {"need": "-", "postcode": "2011"}, 422, "not a taxonomy code"),  # was a 500
+            ("providers", {"need": "zwemles", "postcode": "2011"}, 404, "niet bekend"),
+            ("providers", {"need": "-", "postcode": "2011"}, 422, "geen code van de taxonomie"),  # was a 500
         ]:
             r = client.get(f"/api/v1/search/{path}", params=params)
             assert r.status_code == status, (path, params, r.text)

@@ -398,7 +398,7 @@ def test_api_region_networks_and_their_errors(client: TestClient) -> None:
     r = client.get("/api/v1/network/overlap", params={"a": "PO2704", "b": "JZ11", "format": "html"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     r = client.get("/api/v1/network/overlap", params={"a": "PO2704", "b": "JZ99"})
-    assert r.status_code == 404 and r.json()["detail"] == "no region JZ99 is known"
+    assert r.status_code == 404 and r.json()["detail"] == "regio JZ99 is niet bekend in de kaart"
     r = client.get("/api/v1/network/mismatch")
     assert r.status_code == 200 and r.json()["legend"]
     assert client.get("/api/v1/network/mismatch", params={"format": "pdf"}).status_code == 422
@@ -427,7 +427,7 @@ def test_cli_export_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["export", "swv", "PO2704", "--store", str(path), "--out", str(bad)]) == 2
     assert main(["export", "swv", "PO9999", "--store", str(path), "--out", str(tmp_path / "x.html")]) == 2
     assert not bad.exists() and not (tmp_path / "x.html").exists()
-    assert "no samenwerkingsverband PO9999" in capsys.readouterr().err
+    assert "samenwerkingsverband PO9999 is niet bekend" in capsys.readouterr().err
 
 
 def test_examples_in_the_viz_docstrings() -> None:

@@ -100,7 +100,7 @@ def test_http_contract(demo: GraphStore, caplog: pytest.LogCaptureFixture) -> No
     assert ok.status_code == 200 and ok.headers["cache-control"] == "no-store"
     assert {r["role"] for r in ok.json()["roles"]} >= {"zorgplicht", "swv", "gemeente_jeugdhulp", "toegang"}
     assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
-    assert "did you mean 15UJ00?" in [e["reason"] for e in missing.json()["errors"]]
+    assert "bedoelt u 15UJ00?" in [e["reason"] for e in missing.json()["errors"]]
     assert bad.status_code == 422 and "PC6" in bad.json()["detail"]
     assert missing.headers["cache-control"] == "no-store"
     # the server's own logs (the test client logs its URLs itself: that is the caller's side)

@@ -56,9 +56,11 @@ def require_api_key(
 ) -> None:
     expected: str | None = request.app.state.api_key
     if not expected:
-        raise _Refused(403, "Imports are disabled", "Set SOCIALE_KAART_API_KEY on the server to allow them.")
+        raise _Refused(
+            403, "Importeren staat uit", "Zet SOCIALE_KAART_API_KEY op de server om het toe te staan."
+        )
     if not x_api_key or not secrets.compare_digest(x_api_key.encode(), expected.encode()):
-        raise _Refused(401, "API key missing or wrong", "Send the key in the X-API-Key header.")
+        raise _Refused(401, "API-sleutel ontbreekt of klopt niet", "Stuur de sleutel in de header X-API-Key.")
 
 
 class _Refused(Exception):
@@ -128,8 +130,8 @@ def post_import(
             errors = [p for f in data["files"] for p in f["problems"]]
             return problem_response(
                 422,
-                "Import refused",
-                f"{len(errors)} problem(s) in the files; nothing was applied.",
+                "Import geweigerd",
+                f"{len(errors)} probleem/problemen in de bestanden; er is niets toegepast.",
                 errors=errors,
             )
         return _renamed(report, folder)

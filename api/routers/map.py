@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from api.deps import DatedDep
-from api.problems import Problem, problem_response
+from api.problems import Problem
+from graph.queries.errors import QuestionError
 from graph.queries.map import gemeenten_in, map_areas
 from viz.svgmap import DEFAULT_SIGNAL, SIGNALS, signal_svg
 
@@ -43,7 +44,6 @@ SVG_HEADERS = {
     },
 )
 def get_gemeenten_svg(
-    request: Request,
     store: DatedDep,
     signal: Annotated[
         SignalName,
@@ -65,9 +65,7 @@ def get_gemeenten_svg(
     """Every gemeente with a known outline (CBS ``grens``), projected and simplified on the
     server; each outline's tooltip names the gemeente and its value. Hatched: no data."""
     if regio and not gemeenten_in(store, regio):
-        return problem_response(
-            404, "Not found", f"no gemeenten are known in region {regio!r}", request=request
-        )
+        raise QuestionError("regio", f"in regio {regio!r} zijn geen gemeenten bekend", 404)
     areas = map_areas(store, signal, regio or None)
     svg = signal_svg(signal, areas, regio or None)
     return Response(svg, media_type="image/svg+xml", headers=SVG_HEADERS)

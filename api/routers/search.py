@@ -179,7 +179,6 @@ class ProviderPage(BaseModel):
     home: HomeOut
 
 
-
 def _q(example: str, what: str) -> Any:
     return Query(
         description=f"{what}; {MIN_QUERY} to {MAX_QUERY} characters, typing errors are tolerated",

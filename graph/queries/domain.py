@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from graph import needs
+from graph import ids, needs
 from graph.props import number
 from graph.queries.errors import QuestionError
 from graph.records import NodeRecord
@@ -18,9 +18,7 @@ SECTOR = {"BAO": "PO", "SBO": "PO", "SO": "PO", "SO/VSO": "PO", "VSO": "VO", "VO
 
 
 #: The forms of a postcode a question accepts, for the message when it is neither.
-POSTCODE_FORM = "give a PC4 (2011) or a PC6 (2011AB)"
-
-
+POSTCODE_FORM = "geef een PC4 (2011) of een PC6 (2011AB)"
 
 
 def need_id(need: str) -> str:
@@ -30,11 +28,40 @@ def need_id(need: str) -> str:
     ('ijw-45', 'onderwijs-dyslexie', 'ijw-45')
     """
     if not need.strip():
-        raise QuestionError("need", "give a need: an iJw category (45) or an education need (dyslexie)")
+        raise QuestionError(
+            "need", "geef een behoefte: een iJw-categorie (45) of een onderwijsbehoefte (dyslexie)"
+        )
     try:
         return needs.need_id(need)
     except ValueError as exc:
         raise QuestionError("need", str(exc)) from None
+
+
+def postcode_of(text: str) -> str:
+    """The home postcode a question gives, as a PC4 or PC6, or the question's error.
+
+    >>> postcode_of("2011 ab"), postcode_of("2011")
+    ('2011AB', '2011')
+    """
+    try:
+        return ids.postcode(text)
+    except ids.IdentifierError:
+        raise QuestionError("postcode", f"postcode {text!r} is niet geldig: {POSTCODE_FORM}") from None
+
+
+def unknown_need(need: str) -> QuestionError:
+    """The error for a need of the right form that the kaart's taxonomy does not have."""
+    return QuestionError(
+        "need",
+        f"behoefte {need} is niet bekend: geef een iJw-categorie (bijv. 45) of een "
+        "onderwijsbehoefte (bijv. dyslexie) uit de taxonomie van de kaart",
+        404,
+    )
+
+
+def unknown_postcode(pc4: str) -> QuestionError:
+    """The error for a PC4 that no source of the kaart names."""
+    return QuestionError("postcode", f"postcode {pc4} is niet bekend in de kaart", 404)
 
 
 def distance_km(a: NodeRecord | None, b: NodeRecord | None) -> float | None:

@@ -22,8 +22,6 @@ from graph.store import GraphStore
 TYPES = ("swv", "gemeente", "provincie", "wijkteam")  # plus every Regio soort (jeugdregio, ggd, …)
 
 
-
-
 def region_key(text: str) -> NodeKey:
     """A region from its code: ``PO2704`` (SWV), ``GM0392``, ``PV27``, ``JZ11`` or another CBS
     region code, or ``wijkteam:<id>``."""
@@ -107,11 +105,11 @@ def _steps(kind: str, soort: str | None) -> tuple[Step, ...]:
 def _fetch(store: GraphStore, key: NodeKey, soort: str | None = None) -> tuple[Region, Neighbourhood]:
     """A region and its neighbourhood, in one read of the store."""
     if key.kind not in ("Swv", "Gemeente", "Regio", "Provincie", "Wijkteam"):
-        raise QuestionError("regio", f"{key.kind} is not a region")
+        raise QuestionError("regio", f"{key.kind} is geen regio")
     near = store.neighbourhood([Seed(key, _steps(key.kind, soort))])
     node = near.node(key)
     if node is None:
-        raise QuestionError("regio", f"no region {key.id} is known", 404)
+        raise QuestionError("regio", f"regio {key.id} is niet bekend in de kaart", 404)
     name = node.props.get("naam")
     r = Region(key, str(name) if name else None, str(node.props.get("soort") or key.kind.lower()))
 
@@ -168,7 +166,7 @@ def overlap(store: GraphStore, a_text: str, b_text: str) -> Overlap:
         a, b = region(store, region_key(a_text)), region(store, region_key(b_text))
     except ids.IdentifierError as exc:
         raise QuestionError(
-            "regio", f"{exc}; give a code such as PO2704, GM0392, JZ11, PV27 or wijkteam:<id>"
+            "regio", f"{exc}; geef een code zoals PO2704, GM0392, JZ11, PV27 of wijkteam:<id>"
         ) from None
     return _compare(a, b)
 
@@ -239,7 +237,7 @@ def overlapping(
     of the store for X and one for each candidate not yet seen."""
     store = as_of(store)
     if soort not in REGION_TYPES:
-        raise QuestionError("type", f"unknown type {soort!r}; known: {', '.join(REGION_TYPES)}")
+        raise QuestionError("type", f"onbekend type {soort!r}; bekend zijn: {', '.join(REGION_TYPES)}")
     try:
         x, near = _fetch(store, region_key(x_text), soort)
     except ids.IdentifierError as exc:

@@ -141,11 +141,11 @@ def swv_partners(store: GraphStore, swv_id: str, on: date | None = None) -> SwvP
     try:
         code = ids.swv_code(swv_id)
     except ids.IdentifierError as exc:
-        raise QuestionError("regio", f"{exc}; give an SWV code such as PO2704") from None
+        raise QuestionError("regio", f"{exc}; geef een SWV-code zoals PO2704") from None
     key = NodeKey("Swv", code)
     swv = store.node(key)
     if swv is None:
-        raise QuestionError("regio", f"no samenwerkingsverband {code} is known", 404)
+        raise QuestionError("regio", f"samenwerkingsverband {code} is niet bekend in de kaart", 404)
     pc4 = {e.src.id for e in store.edges(rel="IN_WERKGEBIED", dst=key) if e.src.kind == "PC4"}
     partners = SwvPartners(
         code=code,

@@ -13,10 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from graph import ids
 from graph.dated import as_of, day_of
 from graph.props import flag, number
-from graph.queries.domain import POSTCODE_FORM, distance_km, need_id, valid_on
+from graph.queries.domain import distance_km, need_id, postcode_of, unknown_need, unknown_postcode, valid_on
 from graph.queries.errors import QuestionError
 from graph.queries.names import naam_of
 from graph.queries.search import Ref, paginate, text_of
@@ -104,13 +103,12 @@ def _narrower(store: GraphStore, need: NodeKey) -> set[str]:
 
 
 def _home(store: GraphStore, postcode: str) -> tuple[NodeRecord, Home, set[NodeKey]]:
-    try:
-        code = ids.postcode(postcode)
-    except ids.IdentifierError:
-        raise QuestionError("postcode", f"postcode {postcode!r} is not valid: {POSTCODE_FORM}") from None
+    """The home PC4, the gemeenten and jeugdregio's it lies in (the buyers whose contracts
+    count as the home's), or the question's error."""
+    code = postcode_of(postcode)
     pc4 = store.node(NodeKey("PC4", code[:4]))
     if pc4 is None:
-        raise QuestionError("postcode", f"postcode {code[:4]} is not known in the kaart", 404)
+        raise unknown_postcode(code[:4])
     gemeenten = [e.dst for e in store.edges(rel="LIGT_IN", src=pc4.key) if e.dst.kind == "Gemeente"]
     regions = [
         e.dst for gm in gemeenten for e in store.edges(rel="HOORT_BIJ", src=gm) if not e.props.get("deels")
@@ -131,6 +129,81 @@ def _home(store: GraphStore, postcode: str) -> tuple[NodeRecord, Home, set[NodeK
     return pc4, home, set(gemeenten) | set(jeugdregios)
 
 
+def _need(store: GraphStore, need: str) -> NodeRecord:
+    """The need asked about, or the question's error."""
+    if not (need or "").strip():
+        need_id(need)  # says what to give
+    need_node = store.node(NodeKey("Behoefte", need_id(need)))
+    if need_node is None:
+        raise unknown_need(need_id(need))
+    return need_node
+
+
+class _Catalogue:
+    """Every offer for the need (or a narrower one) with its provider and locations, read in
+    a few batches: per-offer reads would make a national question slow on Neo4j."""
+
+    def __init__(self, store: GraphStore, needs: set[str], home_pc4: NodeRecord) -> None:
+        self.home_pc4 = home_pc4
+        self.offer_need: dict[str, str] = {}
+        for n in sorted(needs):
+            for e in store.edges(rel="VOOR_BEHOEFTE", dst=NodeKey("Behoefte", n)):
+                if e.src.kind == "Aanbod":
+                    self.offer_need.setdefault(e.src.id, n)
+        self.offers = {n.id: n for n in store.nodes("Aanbod", self.offer_need)}
+        self.provider_offers: dict[str, list[str]] = defaultdict(list)
+        self.offer_places: dict[str, list[str]] = {}
+        for offer in self.offers:
+            key = NodeKey("Aanbod", offer)
+            for e in store.edges(rel="BIEDT", dst=key):
+                self.provider_offers[e.src.id].append(offer)
+            self.offer_places[offer] = [e.dst.id for e in store.edges(rel="OP_LOCATIE", src=key)]
+        # an offer without locations of its own is given at the provider's locations
+        self.provider_places = {
+            p: [e.dst.id for e in store.edges(rel="HEEFT_LOCATIE", src=NodeKey("Zorgaanbieder", p))]
+            for p, its in self.provider_offers.items()
+            if any(not self.offer_places[o] for o in its)
+        }
+        every = {x for xs in [*self.offer_places.values(), *self.provider_places.values()] for x in xs}
+        self.places = {n.id: n for n in store.nodes("Locatie", every)}
+        pc4s = {str(n.props.get("postcode", ""))[:4] for n in self.places.values()} - {""}
+        self.centroids = {n.id: n for n in store.nodes("PC4", pc4s)}
+
+    def place(self, loc_id: str) -> Place | None:
+        """A location with its distance from home: its own point, else its PC4's centroid."""
+        loc = self.places.get(loc_id)
+        if loc is None:
+            return None
+        pc = text_of(loc.props.get("postcode"))
+        point = loc if "lat" in loc.props and "lon" in loc.props else self.centroids.get((pc or "")[:4])
+        return Place(
+            loc.id, naam_of(loc), pc, text_of(loc.props.get("plaats")), distance_km(self.home_pc4, point)
+        )
+
+    def offers_of(self, provider: str) -> list[Offer]:
+        """The provider's offers for the need, each with its locations nearest first."""
+        found = []
+        for o in sorted(self.provider_offers[provider]):
+            where = self.offer_places[o] or self.provider_places.get(provider, [])
+            props = self.offers[o].props
+            places = sorted(
+                (p for p in map(self.place, where) if p is not None),
+                key=lambda p: (p.km is None, p.km or 0.0, p.id),
+            )
+            found.append(
+                Offer(
+                    o,
+                    naam_of(self.offers[o]),
+                    self.offer_need[o],
+                    number(props, "wachttijd_weken"),
+                    text_of(props.get("wachttijd_datum")),
+                    text_of(props.get("wachttijd_bron")),
+                    places,
+                )
+            )
+        return found
+
+
 def providers_near(
     store: GraphStore,
     need: str,
@@ -140,107 +213,94 @@ def providers_near(
     size: int = 20,
     on: date | None = None,
 ) -> ProviderPage:
-    """Providers with an offer for the need, nearest location first (PC4 centroids, or the
-    location's own point), each with the gemeenten and jeugdregio's that contract it and
-    whether one of them is the home gemeente or its jeugdregio (valid on ``on``, default
-    today). Whether a contract applies to a pupil is who-serves' question; this says only
-    who bought what."""
+    """Providers with an offer for the need, nearest location first, each with who contracts
+    it: a list to start from, not who must pay (that is :func:`graph.queries.who_serves`).
+
+    Parameters
+    ----------
+    store : GraphStore
+        The kaart (either backend, or a dated view).
+    need : str
+        An iJw category (``45``) or an education need (``dyslexie``); offers for a narrower
+        need (filed under it) count too.
+    postcode : str
+        The home PC4 or PC6; distances are straight lines from its PC4's centroid to the
+        location's own point or its PC4's centroid.
+    km : float, optional
+        Only providers with a location within this distance.
+    page, size : int
+        Which page of the list, and how long a page is.
+    on : date, optional
+        The day whose contracts count as valid (default: the view's day, or today).
+
+    Returns
+    -------
+    ProviderPage
+        The page of providers, each with its contracts and whether the home gemeente or its
+        jeugdregio contracts it for this need on that day.
+
+    Raises
+    ------
+    QuestionError
+        For a missing or malformed need or postcode, a negative km (422), an unknown need or
+        PC4, or a km limit where the home has no centroid (404).
+
+    Examples
+    --------
+    >>> from graph.queries.example import tiny_kaart
+    >>> page = providers_near(tiny_kaart(), "45", "9991")
+    >>> page.total, page.need.naam, [g.id for g in page.home.gemeenten]
+    (0, 'Jeugdhulp ambulant', ['GM9991'])
+    """
     store = as_of(store, on)
-    if not (need or "").strip():
-        raise QuestionError("need", "need is required: an iJw category (45) or an education need (dyslexie)")
     if km is not None and km < 0:
-        raise QuestionError("km", "km must be 0 or more")
-    need_key = NodeKey("Behoefte", need_id(need))
-    need_node = store.node(need_key)
-    if need_node is None:
-        raise QuestionError(
-            "need",
-            f"need {need_key.id} is not known: give an iJw category (e.g. 45) or an education need "
-            "(e.g. dyslexie) of the kaart's taxonomy",
-            404,
-        )
+        raise QuestionError("km", "km moet 0 of meer zijn")
+    need_node = _need(store, need)
     home_pc4, home, home_buyers = _home(store, postcode)
     if km is not None and "lat" not in home_pc4.props:
         raise QuestionError(
             "postcode",
-            f"no centroid is known for PC4 {home_pc4.id}: leave out km to list every provider",
+            f"van PC4 {home_pc4.id} is geen middelpunt bekend: laat km weg om alle aanbieders te zien",
             404,
         )
     day = day_of(store, on)
-    needs = _narrower(store, need_key)
-    offer_need: dict[str, str] = {}
-    for n in sorted(needs):
-        for e in store.edges(rel="VOOR_BEHOEFTE", dst=NodeKey("Behoefte", n)):
-            if e.src.kind == "Aanbod":
-                offer_need.setdefault(e.src.id, n)
-    offers = {n.id: n for n in store.nodes("Aanbod", offer_need)}
-    provider_offers: dict[str, list[str]] = defaultdict(list)
-    offer_places: dict[str, list[str]] = {}
-    for offer in offers:
-        for e in store.edges(rel="BIEDT", dst=NodeKey("Aanbod", offer)):
-            provider_offers[e.src.id].append(offer)
-        offer_places[offer] = [e.dst.id for e in store.edges(rel="OP_LOCATIE", src=NodeKey("Aanbod", offer))]
-    provider_places = {
-        p: [e.dst.id for e in store.edges(rel="HEEFT_LOCATIE", src=NodeKey("Zorgaanbieder", p))]
-        for p, its in provider_offers.items()
-        if any(not offer_places[o] for o in its)
-    }
-    all_places = {x for xs in [*offer_places.values(), *provider_places.values()] for x in xs}
-    places = {n.id: n for n in store.nodes("Locatie", all_places)}
-    pc4s = {str(n.props.get("postcode", ""))[:4] for n in places.values()} - {""}
-    centroids = {n.id: n for n in store.nodes("PC4", pc4s)}
-
-    def place(loc_id: str) -> Place | None:
-        loc = places.get(loc_id)
-        if loc is None:
-            return None
-        pc = text_of(loc.props.get("postcode"))
-        point = loc if "lat" in loc.props and "lon" in loc.props else centroids.get((pc or "")[:4])
-        return Place(loc.id, naam_of(loc), pc, text_of(loc.props.get("plaats")), distance_km(home_pc4, point))
-
+    needs = _narrower(store, need_node.key)
+    catalogue = _Catalogue(store, needs, home_pc4)
     items: list[ProviderHit] = []
-    for provider in store.nodes("Zorgaanbieder", provider_offers):
-        its_offers = []
-        for o in sorted(provider_offers[provider.id]):
-            where = offer_places[o] or provider_places.get(provider.id, [])
-            props = offers[o].props
-            its_offers.append(
-                Offer(
-                    o,
-                    naam_of(offers[o]),
-                    offer_need[o],
-                    number(props, "wachttijd_weken"),
-                    text_of(props.get("wachttijd_datum")),
-                    text_of(props.get("wachttijd_bron")),
-                    sorted(
-                        (p for p in map(place, where) if p is not None),
-                        key=lambda p: (p.km is None, p.km or 0.0, p.id),
-                    ),
-                )
-            )
+    for provider in store.nodes("Zorgaanbieder", catalogue.provider_offers):
+        its_offers = catalogue.offers_of(provider.id)
         located = [p for o in its_offers for p in o.locaties if p.km is not None]
-        nearest = min(located, key=lambda p: (p.km, p.id)) if located else None
-        if km is not None and (nearest is None or nearest.km > km):  # type: ignore[operator]
+        nearest = min(located, key=lambda p: (p.km or 0.0, p.id)) if located else None
+        if km is not None and (nearest is None or (nearest.km or 0.0) > km):
             continue
         contracts = _contracts(store, provider.key, needs, day)
         by_home = any(c.geldig and c.voor_behoefte and buyer in home_buyers for c, buyer in contracts)
-        items.append(
-            ProviderHit(
-                provider.id,
-                naam_of(provider),
-                text_of(provider.props.get("plaats")),
-                text_of(provider.props.get("website")),
-                flag(provider.props, "fictief"),
-                nearest.km if nearest else None,
-                nearest,
-                its_offers,
-                [c for c, _ in contracts],
-                by_home,
-            )
-        )
+        items.append(_hit(provider, nearest, its_offers, [c for c, _ in contracts], by_home))
     items.sort(key=lambda h: (h.km is None, h.km or 0.0, h.naam or "", h.id))
     chosen, total = paginate(items, page, size)
     return ProviderPage(chosen, page, size, total, Ref(need_node.id, naam_of(need_node)), home)
+
+
+def _hit(
+    provider: NodeRecord,
+    nearest: Place | None,
+    offers: list[Offer],
+    contracts: list[ContractRef],
+    by_home: bool,
+) -> ProviderHit:
+    props = provider.props
+    return ProviderHit(
+        provider.id,
+        naam_of(provider),
+        text_of(props.get("plaats")),
+        text_of(props.get("website")),
+        flag(props, "fictief"),
+        nearest.km if nearest else None,
+        nearest,
+        offers,
+        contracts,
+        by_home,
+    )
 
 
 def _contracts(

@@ -22,7 +22,7 @@ from graph.neighbourhood import Lookup, Neighbourhood, Seed, into, out
 from graph.props import texts
 from graph.queries.answer import Contact
 from graph.queries.cache import CACHE
-from graph.queries.domain import POSTCODE_FORM, SECTOR, need_id
+from graph.queries.domain import SECTOR, need_id, postcode_of, unknown_need, unknown_postcode
 from graph.queries.errors import QuestionError
 from graph.queries.names import label
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord
@@ -211,15 +211,10 @@ def resolve(
         raise QuestionError("school", _unknown_school(dated, school_id, day), 404, _closest(dated, school_id))
     need_node = g.node(NodeKey("Behoefte", need_key))
     if need_node is None:
-        raise QuestionError(
-            "need",
-            f"behoefte {need!r} is niet bekend: geef een iJw-categorie (bijv. 45) of een "
-            "onderwijsbehoefte (bijv. dyslexie) uit de taxonomie van de kaart",
-            404,
-        )
+        raise unknown_need(need)
     home_pc4 = g.node(NodeKey("PC4", home[:4]))
     if home_pc4 is None:
-        raise QuestionError("postcode", f"postcode {home[:4]} is niet bekend in de kaart", 404)
+        raise unknown_postcode(home[:4])
     warnings: list[str] = []
     soort = str(school_node.props.get("soort") or "")
     # SBO is the SWV's own provision within regular education: its SWV is that of its address
@@ -234,11 +229,7 @@ def _codes(school: str, postcode: str, need: str) -> tuple[str, str, str]:
         school_id = ids.school_id(school)
     except ids.IdentifierError as exc:
         raise QuestionError("school", f"{exc}") from None
-    try:
-        home = ids.postcode(postcode)
-    except ids.IdentifierError:
-        raise QuestionError("postcode", f"postcode {postcode!r} is niet geldig: {POSTCODE_FORM}") from None
-    return school_id, home, need_id(need)
+    return school_id, postcode_of(postcode), need_id(need)
 
 
 def _home_gemeente(g: Reads, home: str, warnings: list[str]) -> EdgeRecord | None:

@@ -75,7 +75,7 @@ class Ref:
 def paginate(ranked: list[T], page: int, size: int) -> tuple[list[T], int]:
     """One page of a ranked list, and the length of the whole list."""
     if page < 1 or not 1 <= size <= 200:
-        raise QuestionError("page" if page < 1 else "size", "page starts at 1; size is 1 to 200")
+        raise QuestionError("page" if page < 1 else "size", "page begint bij 1; size is 1 tot en met 200")
     return ranked[(page - 1) * size : page * size], len(ranked)
 
 

@@ -51,8 +51,6 @@ FIELD_WEIGHT = {"naam": 1.0, "plaats": 1.0, "postcode": 1.0, "soort": 0.9, "woon
 COMMON_WORD_WEIGHT = 0.25
 
 
-
-
 def normalise(text: str) -> str:
     """Lower case, accents off, every run of other characters one space: how both the
     question and the names are compared ('Sint-Jozef' = 'sint jozef', 'Café' = 'cafe')."""
@@ -229,12 +227,12 @@ def words_of_question(q: str) -> tuple[str, list[str]]:
     if len(text) < MIN_QUERY:
         raise QuestionError(
             "q",
-            f"q must have at least {MIN_QUERY} characters: a name, a place or a code "
-            "(e.g. 'Haarlem', 'Mariaschool', '15UJ00')",
+            f"q moet minstens {MIN_QUERY} tekens hebben: een naam, een plaats of een code "
+            "(bijv. 'Haarlem', 'Mariaschool', '15UJ00')",
         )
     if len(text) > MAX_QUERY:
-        raise QuestionError("q", f"q may have at most {MAX_QUERY} characters")
+        raise QuestionError("q", f"q mag hoogstens {MAX_QUERY} tekens hebben")
     norm = normalise(text)
     if not norm:
-        raise QuestionError("q", "q must contain letters or digits: a name, a place or a code")
+        raise QuestionError("q", "q moet letters of cijfers bevatten: een naam, een plaats of een code")
     return norm, norm.split()
