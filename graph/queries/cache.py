@@ -37,6 +37,8 @@ class Cache:
         self._slots: weakref.WeakKeyDictionary[GraphStore, dict[str, _Slot]] = weakref.WeakKeyDictionary()
 
     def get(self, store: GraphStore, name: str, build: Callable[[GraphStore], T]) -> T:
+        """The whole-graph result ``name`` for the store's current data, built once per version
+        of the data: one caller builds while the others wait, instead of all building at once."""
         version = store.data_version()
         with self._guard:
             slot = self._slots.setdefault(store, {}).setdefault(name, _Slot())

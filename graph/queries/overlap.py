@@ -161,6 +161,27 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def overlap(store: GraphStore, a_text: str, b_text: str) -> Overlap:
+    """How two regions (any two of SWV, gemeente, jeugdregio, RMC, GGD, provincie, wijkteam)
+    cover each other, in PC4 areas and in addresses: the question behind every mismatch.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The kaart (either backend).
+    a_text, b_text : str
+        The regions' codes: PO2704, GM0392, JZ11, PV27 or ``wijkteam:<id>``.
+
+    Returns
+    -------
+    Overlap
+        The shared and separate PC4 areas, the share of each region in the other, and the
+        gemeenten the two have in common.
+
+    Raises
+    ------
+    QuestionError
+        A malformed code (422) or a region the kaart does not know (404).
+    """
     store = as_of(store)
     try:
         a, b = region(store, region_key(a_text)), region(store, region_key(b_text))

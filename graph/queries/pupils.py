@@ -44,6 +44,9 @@ class Flow:
 
 @dataclass
 class SchoolPupils:
+    """One school's pupils by home gemeente as DUO publishes them, small cells masked: the
+    masked cells are only known within bounds, which the school's total can tighten."""
+
     school: str
     total: int | None
     flows: list[Flow] = field(default_factory=list)
@@ -51,10 +54,12 @@ class SchoolPupils:
     onbekend: tuple[int, int] = (0, 0)
 
     def everything(self) -> tuple[int, int]:
+        """The known pupils of all cells, and how many cells are masked."""
         bekend = sum(f.bekend for f in self.flows) + self.buitenland[0] + self.onbekend[0]
         return bekend, sum(f.gemaskeerd for f in self.flows) + self.buitenland[1] + self.onbekend[1]
 
     def cells(self, where: Callable[[Flow], bool]) -> tuple[int, int]:
+        """The known pupils and masked cells of the flows ``where`` picks (one gemeente, say)."""
         chosen = [f for f in self.flows if where(f)]
         return sum(f.bekend for f in chosen), sum(f.gemaskeerd for f in chosen)
 
@@ -67,6 +72,7 @@ class SchoolPupils:
         return rest if masked <= rest <= 4 * masked else None
 
     def tightened(self) -> bool:
+        """Whether the total narrows the masked cells down (so ranges are tighter than 1–4 each)."""
         return self.masked_sum() is not None
 
     def range(self, group: tuple[int, int]) -> tuple[int, int]:

@@ -135,6 +135,8 @@ class WordIndex:
                 self._postings[word][doc] = fld
 
     def freeze(self) -> WordIndex:
+        """Sort the words and build the trigram index once all documents are in: searching
+        a frozen index is what must be fast, adding to it happens once per data version."""
         self._words = sorted(self._postings)
         grams: dict[str, list[int]] = defaultdict(list)
         for i, word in enumerate(self._words):
@@ -208,11 +210,13 @@ class Ranking:
     codes: set[int] = field(default_factory=set)  # documents found by their code
 
     def matched_on(self, doc: int) -> list[str]:
+        """What a hit matched on (id, naam, plaats, ...), for the reader to see why it is there."""
         if doc in self.codes:
             return ["id"]
         return list(dict.fromkeys(f[doc] for f in self.fields if doc in f))
 
     def add_code(self, doc: int, score: float) -> None:
+        """A document found by its code: that outranks a match on words."""
         self.scores[doc] = max(score, self.scores.get(doc, 0.0))
         self.codes.add(doc)
 
