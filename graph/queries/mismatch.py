@@ -97,8 +97,30 @@ def current_report(store: GraphStore, on: date | None = None) -> Report:
 
 
 def mismatch(store: GraphStore, on: date | None = None) -> Report:
-    """The report on a day (default today): providers count when their contract is valid
-    then, as in a who-serves answer."""
+    """The national mismatch report: per SWV how many gemeenten, jeugdregio's, boards,
+    schools, wijkteams and contracted providers it has to deal with, the SWVs spread over
+    several jeugdregio's, the gemeenten split over SWVs and the pupils who cross a border.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The kaart (either backend).
+    on : date, optional
+        The day (default today): providers count when their contract is valid then, as in a
+        who-serves answer.
+
+    Returns
+    -------
+    Report
+        Its sections, each made by one function from one scan of the store.
+
+    Examples
+    --------
+    >>> from graph.queries.example import tiny_kaart
+    >>> row = mismatch(tiny_kaart()).swvs[0]
+    >>> row.naam, row.gemeenten, row.jeugdregios_naam
+    ('Samenwerkingsverband Voorbeeld (PO 99-01)', 2, ['Jeugdregio Voorbeeld (JZ99)'])
+    """
     store = as_of(store, on)
     scan = _scan(store, day_of(store, on))
     report = Report(swvs=_swv_rows(scan))
