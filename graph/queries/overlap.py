@@ -181,6 +181,13 @@ def overlap(store: GraphStore, a_text: str, b_text: str) -> Overlap:
     ------
     QuestionError
         A malformed code (422) or a region the kaart does not know (404).
+
+    Examples
+    --------
+    >>> from graph.queries.example import tiny_kaart
+    >>> o = overlap(tiny_kaart(), "PO9901", "JZ99")
+    >>> o.a_naam, o.shared_pc4, o.jaccard_pc4
+    ('Samenwerkingsverband Voorbeeld (PO 99-01)', ['9991', '9992'], 1.0)
     """
     store = as_of(store)
     try:
