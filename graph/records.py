@@ -60,17 +60,24 @@ class EdgeKey(NamedTuple):
 
 @dataclass(frozen=True)
 class NodeRecord:
+    """A node as both backends store it: kind, id and flat properties (provenance among
+    them), so that what one backend writes the other reads back the same."""
+
     kind: str
     id: str
     props: Mapping[str, PropValue] = field(default_factory=dict)
 
     @cached_property
     def key(self) -> NodeKey:
+        """The node's identity: what edges and lookups name it by."""
         return NodeKey(self.kind, self.id)
 
 
 @dataclass(frozen=True)
 class EdgeRecord:
+    """A relation as both backends store it: at most one per pair of nodes and relation name,
+    so that writing it again merges instead of adding a second."""
+
     src: NodeKey
     rel: str
     dst: NodeKey
@@ -78,6 +85,7 @@ class EdgeRecord:
 
     @cached_property
     def key(self) -> EdgeKey:
+        """The relation's identity: source, relation name, destination."""
         return EdgeKey(self.src, self.rel, self.dst)
 
 
@@ -142,6 +150,8 @@ def check_provenance(props: Mapping[str, PropValue], where: str) -> None:
 
 
 def check_node(record: NodeRecord) -> NodeRecord:
+    """The node with its properties checked (known kind, an id, plain values, provenance):
+    the last gate before a store, whatever importer made it."""
     if record.kind not in NODE_KINDS:
         raise SchemaError(f"unknown node kind {record.kind!r}; known: {', '.join(NODE_KINDS)}")
     if not isinstance(record.id, str) or not record.id:
@@ -152,6 +162,8 @@ def check_node(record: NodeRecord) -> NodeRecord:
 
 
 def check_edge(record: EdgeRecord) -> EdgeRecord:
+    """The edge checked against the schema (a known relation between the kinds it may join)
+    and for provenance: a wrong relation is refused before it reaches a store."""
     allowed = RELATIONS.get(record.rel)
     if allowed is None:
         raise SchemaError(f"unknown relation {record.rel!r}; known: {', '.join(RELATIONS)}")
@@ -236,6 +248,7 @@ class Batch:
     stated: dict[NodeKey | EdgeKey, set[Stated]] = field(default_factory=dict)
 
     def state(self, statement: Statement) -> None:
+        """Say that the batch is (a version of) a source: what it no longer states, ends."""
         self.statements[(statement.scope, statement.version)] = statement
 
     def _newer(self, key: NodeKey | EdgeKey, stated: Stated | None) -> bool | None:
@@ -249,6 +262,8 @@ class Batch:
         return False if stated[1] < max(before) else None
 
     def add_node(self, record: NodeRecord, stated: Stated | None = None) -> None:
+        """Add a checked node, merged with what the batch holds for its key; ``stated``: the
+        scope version it comes from (the newer version's values win)."""
         checked = check_node(record)
         earlier = self.nodes.get(checked.key)
         props = checked.props
@@ -274,6 +289,7 @@ class Batch:
             self.stated.setdefault(checked.key, set()).add(stated)
 
     def extend(self, nodes: Iterable[NodeRecord] = (), edges: Iterable[EdgeRecord] = ()) -> Batch:
+        """Add unversioned records (tests and small fixes): returns the batch for chaining."""
         for n in nodes:
             self.add_node(n)
         for e in edges:
@@ -286,6 +302,8 @@ class Batch:
 
 @dataclass
 class Tally:
+    """What a write did to one sort of record, for the import report a custodian reads."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -309,6 +327,7 @@ class ApplyResult:
 
     @property
     def changed(self) -> bool:
+        """Whether anything was written (a re-import of the same data changes nothing)."""
         return any(t.created or t.updated or t.removed for t in (self.nodes, self.edges))
 
 
@@ -320,6 +339,7 @@ class Counts:
     edges: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, dict[str, int]]:
+        """The counts in a stable order, for JSON output and comparing two stores."""
         return {"nodes": dict(sorted(self.nodes.items())), "edges": dict(sorted(self.edges.items()))}
 
 

@@ -169,7 +169,8 @@ class GraphStore(ABC):
     holding the same graph give identical answers."""
 
     @abstractmethod
-    def info(self) -> BackendInfo: ...
+    def info(self) -> BackendInfo:
+        """Which backend, where, and what version: shown in /health and the test header."""
 
     def quick(self) -> bool:
         """Whether a read now is answered from memory at once: no network, no writer to wait
@@ -187,7 +188,8 @@ class GraphStore(ABC):
         ``dry_run`` nothing is written at all: the result says what would change."""
 
     @abstractmethod
-    def node(self, key: NodeKey) -> NodeRecord | None: ...
+    def node(self, key: NodeKey) -> NodeRecord | None:
+        """The node with this key, or None when the store has none."""
 
     @abstractmethod
     def nodes(self, kind: str, ids: Iterable[str] | None = None) -> list[NodeRecord]:
@@ -235,7 +237,8 @@ class GraphStore(ABC):
         it (:mod:`graph.queries.cache`)."""
 
     @abstractmethod
-    def counts(self) -> Counts: ...
+    def counts(self) -> Counts:
+        """How many nodes of each kind and edges of each relation: for reports and parity."""
 
     @abstractmethod
     def clear(self) -> None:
@@ -252,6 +255,7 @@ class GraphStore(ABC):
 
 
 def edge_sort_key(e: EdgeRecord) -> tuple[str, str, str, str, str]:
+    """One order of edges for both backends, so that their answers compare equal."""
     return (e.src.kind, e.src.id, e.rel, e.dst.kind, e.dst.id)
 
 
@@ -263,6 +267,7 @@ def known_kind(kind: str) -> str:
 
 
 def known_rel(rel: str) -> str:
+    """Guard for reads: an unknown relation is a caller's mistake, in either backend."""
     if rel not in RELATIONS:
         raise SchemaError(f"unknown relation {rel!r}")
     return rel
