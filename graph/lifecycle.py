@@ -88,12 +88,14 @@ class Run:
 
     @classmethod
     def parse(cls, text: str) -> Run:
+        """The run a stored ``scope@begin/end`` text names."""
         scope, _, span = text.partition("@")
         begin, _, end = span.partition("/")
         return cls(scope, begin, end)
 
 
 def runs_of(props: Mapping[str, object]) -> list[Run]:
+    """The runs of versions that stated a fact: its history, source by source."""
     value = props.get(VERMELD)
     return [Run.parse(str(v)) for v in value] if isinstance(value, list) else []
 

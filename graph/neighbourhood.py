@@ -67,10 +67,12 @@ Step = Hop | Lookup
 
 
 def out(rel: str, kind: str, *then: Step) -> Hop:
+    """Follow ``rel`` from the node to nodes of ``kind``, then the ``then`` steps from each."""
     return Hop(rel, kind, False, then)
 
 
 def into(rel: str, kind: str, *then: Step) -> Hop:
+    """Follow ``rel`` backwards, to the nodes of ``kind`` that point at the node."""
     return Hop(rel, kind, True, then)
 
 
@@ -102,13 +104,16 @@ class Neighbourhood:
         return len(self._nodes)
 
     def node(self, key: NodeKey) -> NodeRecord | None:
+        """A fetched node, or None when it was not fetched (or does not hold on the day)."""
         return self._nodes.get(key)
 
     def out(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
+        """The fetched edges ``rel`` from the node (to ``kind`` only), in a stable order."""
         found = self._out.get((key, rel), {})
         return [found[k] for k in sorted(found) if kind is None or k.kind == kind]
 
     def into(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
+        """The fetched edges ``rel`` into the node (from ``kind`` only), in a stable order."""
         found = self._in.get((key, rel), {})
         return [found[k] for k in sorted(found) if kind is None or k.kind == kind]
 

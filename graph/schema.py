@@ -36,6 +36,8 @@ NODE_KINDS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Relation:
+    """A relation's meaning in words and the pairs of kinds it may join: the schema as data."""
+
     meaning: str
     endpoints: frozenset[tuple[str, str]]
 

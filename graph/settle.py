@@ -43,6 +43,8 @@ Props = Mapping[str, PropValue]
 
 @dataclass
 class Settled:
+    """A batch with the history it makes: what it ends and the notes for the report."""
+
     batch: Batch
     #: current facts that ended now, with the scope whose newer version ended them
     removed: dict[Key, str] = field(default_factory=dict)
@@ -221,4 +223,6 @@ def _import_id(batch: Batch) -> str:
 
 
 def statement_of(scope: str, version: str, naam: str = "", complete: bool = True) -> Statement:
+    """A statement that a batch is version ``version`` of ``scope`` (complete: what it does
+    not state has ended; incomplete: it only adds)."""
     return Statement(scope, version, naam, complete)
