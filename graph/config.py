@@ -38,10 +38,13 @@ class StoreTarget:
 
     @property
     def is_neo4j(self) -> bool:
+        """Whether the location names a Neo4j server (bolt:// or neo4j://, with or without +s)."""
         return self.location.startswith(NEO4J_SCHEMES)
 
     @classmethod
     def resolve(cls, explicit: str | None = None) -> StoreTarget:
+        """The store to use: the one given, else SOCIALE_KAART_STORE, else NEO4J_URI, else the
+        embedded file in the data folder; Neo4j credentials from the environment only."""
         location = explicit or os.environ.get("SOCIALE_KAART_STORE") or os.environ.get("NEO4J_URI")
         if not location:
             location = str(default_data_dir() / STORE_FILE_NAME)
@@ -53,6 +56,7 @@ class StoreTarget:
         )
 
     def open(self) -> GraphStore:
+        """Open the store; the Neo4j driver is imported only when a Neo4j store is asked for."""
         if self.is_neo4j:
             from graph.neo4j_backend import Neo4jStore
 

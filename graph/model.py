@@ -61,9 +61,11 @@ class Entity(BaseModel):
 
     @property
     def key(self) -> NodeKey:
+        """The node's key in a store."""
         return NodeKey(self.KIND, self.id)
 
     def to_record(self) -> NodeRecord:
+        """The record a store writes: flat properties, empty values left out (they say nothing)."""
         props = self.model_dump(mode="json", exclude={"id", "provenance"}, exclude_none=True)
         props = {k: v for k, v in props.items() if v != []}  # an empty list says nothing
         props.update(self.provenance.model_dump())
@@ -71,6 +73,7 @@ class Entity(BaseModel):
 
     @classmethod
     def from_record(cls, record: NodeRecord) -> Entity:
+        """The typed entity of a stored record, checked again (for an export, say)."""
         props = dict(record.props)
         prov = {k: str(props.pop(k, "unknown")) for k in PROVENANCE_KEYS}
         return cls(id=record.id, provenance=Provenance.model_validate(prov), **props)
@@ -86,6 +89,8 @@ class Organisatie(Entity):
 
 
 class Gemeente(Entity):
+    """A gemeente of today (CBS code): pays for youth care and runs leerplicht for its residents."""
+
     KIND: ClassVar[str] = "Gemeente"
     id: GemeenteCode
     naam: str | None = Field(default=None, min_length=1, description="unknown for some old gemeenten")
@@ -101,6 +106,8 @@ class Gemeente(Entity):
 
 
 class Provincie(Entity):
+    """A provincie: the largest area a map or overlap can be limited to."""
+
     KIND: ClassVar[str] = "Provincie"
     id: Annotated[str, AfterValidator(lambda v: ids.regio_code(v, "PV"))]
     naam: str = Field(min_length=1)
@@ -137,6 +144,8 @@ class Regio(Organisatie):
 
 
 class PC4(Entity):
+    """A four-digit postcode area: the unit every region is compared on."""
+
     KIND: ClassVar[str] = "PC4"
     id: Pc4
     plaats: str | None = None
@@ -146,23 +155,31 @@ class PC4(Entity):
 
 
 class PC6(Entity):
+    """A full postcode: settles which wijk, buurt and gemeente a border PC4 address lies in."""
+
     KIND: ClassVar[str] = "PC6"
     id: Pc6
 
 
 class Wijk(Entity):
+    """A CBS wijk: an area a wijkteam may serve, and a PC4's link to its gemeente."""
+
     KIND: ClassVar[str] = "Wijk"
     id: Annotated[str, AfterValidator(ids.wijk_code)]
     naam: str | None = None
 
 
 class Buurt(Entity):
+    """A CBS buurt: the finest area a wijkteam can be said to serve."""
+
     KIND: ClassVar[str] = "Buurt"
     id: Annotated[str, AfterValidator(ids.buurt_code)]
     naam: str | None = None
 
 
 class Swv(Organisatie):
+    """A samenwerkingsverband passend onderwijs: extra support for the schools of its region."""
+
     KIND: ClassVar[str] = "Swv"
     id: SwvCode
     naam: str | None = None
@@ -178,6 +195,8 @@ class Swv(Organisatie):
 
 
 class Schoolbestuur(Organisatie):
+    """A school board (bevoegd gezag): has zorgplicht for the pupils of its schools."""
+
     KIND: ClassVar[str] = "Schoolbestuur"
     id: BevoegdGezag
     naam: str | None = None
@@ -216,6 +235,7 @@ class School(Entity):
 
     @property
     def brin(self) -> str:
+        """The school's BRIN: the first four characters of its vestiging id."""
         return self.id[:4]
 
     @property
@@ -225,6 +245,8 @@ class School(Entity):
 
 
 class Wijkteam(Entity):
+    """A local team that gives access to youth care for the areas it serves."""
+
     KIND: ClassVar[str] = "Wijkteam"
     id: EigenId
     naam: str = Field(min_length=1)
@@ -233,6 +255,8 @@ class Wijkteam(Entity):
 
 
 class Zorgaanbieder(Entity):
+    """A provider of youth care or education support; its offers say what it gives where."""
+
     KIND: ClassVar[str] = "Zorgaanbieder"
     id: EigenId
     naam: str = Field(min_length=1)
@@ -244,6 +268,8 @@ class Zorgaanbieder(Entity):
 
 
 class Locatie(Entity):
+    """A place where a provider gives an offer: what distances are measured to."""
+
     KIND: ClassVar[str] = "Locatie"
     id: EigenId
     naam: str | None = None
@@ -288,6 +314,8 @@ class Behoefte(Entity):
 
 
 class Contract(Entity):
+    """A contract by which a gemeente or jeugdregio buys care for needs, valid for a period."""
+
     KIND: ClassVar[str] = "Contract"
     id: EigenId
     geldig_van: date
@@ -366,6 +394,7 @@ class Relatie(BaseModel):
     provenance: Provenance
 
     def to_record(self) -> EdgeRecord:
+        """The record a store writes, dates as ISO text (both backends store them alike)."""
         props = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.props.items()}
         props.update(self.provenance.model_dump())
         return check_edge(EdgeRecord(NodeKey(*self.van), self.rel, NodeKey(*self.naar), props))
