@@ -30,6 +30,7 @@ from graph.store import BackendInfo, GraphStore, StoreError
 
 
 def holds(record: NodeRecord | EdgeRecord, day: str) -> bool:
+    """Whether the record's periods include the day (ISO text): the one test of "as of"."""
     return valid_on(record.props, day)
 
 
