@@ -56,11 +56,11 @@ from graph.needs import STELSELS
 from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.base import Context, ParsedFile, file_date
-from importers.cells import decimal, yes_no
+from importers.cells import decimal, parse_date, yes_no
+from importers.columns import add_mapped
 from importers.native import slug
 from importers.report import FileReport, Problem
 from importers.tabular import read_table
-from importers.zorg import add_mapped, parse_date
 
 NAME = "Open Referral HSDS 3"
 
