@@ -68,6 +68,8 @@ class _Builder:
     dropped: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def run(self) -> None:
+        """In the order links need: a need, provider, offer or location exists before
+        anything points to it."""
         self._terms()
         self._organizations()
         self._services()
@@ -78,12 +80,16 @@ class _Builder:
     # helpers
 
     def problem(self, row: Row, name: str, value: object, reason: str, *, fatal: bool = True) -> None:
+        """Record a problem at the row's own file and line (a CSV of a package, not the
+        descriptor), with the field as ``table.field``, so that the user can find it."""
         text = "" if value is None else str(value)
         self.parsed.report.problems.append(
             Problem(row.file, row.line, f"{row.table}.{name}", text, reason, fatal)
         )
 
     def node(self, row: Row, kind: str, data: dict[str, Any], columns: dict[str, str]) -> NodeKey | None:
+        """Add a node, its problems in HSDS field names; remember which HSDS id gave which
+        node (or none), so that later rows link to it, or are quiet about a refused one."""
         mapped = {k: v if "." in v else f"{row.table}.{v}" for k, v in columns.items()}
         key = add_mapped(self.parsed, row.line, kind, data, self.prov, mapped, file=row.file)
         hsds_id = row.text("id")
@@ -108,10 +114,14 @@ class _Builder:
             return None
 
     def edge(self, row: Row, rel: str, van: NodeKey | None, naar: NodeKey | None) -> None:
+        """Add a relation when both ends are known: an end that is missing has already been
+        reported, once, where it was refused."""
         if van is not None and naar is not None:
             self.parsed.add_relation(row.line, rel, van, naar, self.prov)
 
     def by(self, table: str, link: str) -> dict[str, list[Row]]:
+        """The rows of a table by the id they link to, so that a parent finds its children
+        (identifiers, funding, addresses, phones) without a scan per parent."""
         out: dict[str, list[Row]] = defaultdict(list)
         for row in self.tables.get(table, []):
             if row.text(link):

@@ -69,7 +69,11 @@ NESTED: dict[str, tuple[tuple[str, str, str, str], ...]] = {
 
 
 def sniff(path: Path) -> bool:
-    """A JSON object with HSDS arrays, or a data package descriptor naming HSDS CSV files."""
+    """A JSON object with HSDS arrays, or a data package descriptor naming HSDS CSV files.
+
+    Files are recognised by content, not by name: a directory's export is called whatever its
+    publisher chose, and only the head is read, because :mod:`importers.run` asks every format
+    about every file."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(65536).decode("utf-8-sig", errors="replace")
@@ -84,6 +88,9 @@ def sniff(path: Path) -> bool:
 
 
 def load(path: Path, parsed: ParsedFile) -> tuple[Tables, dict[str, Any]] | None:
+    """The rows of a file or folder, and the top-level fields that say whose data it is; None
+    when nothing can be read, the reason recorded in ``parsed``, so that one unreadable file
+    is reported and not mistaken for an empty directory."""
     if path.is_dir():
         descriptor = path / "datapackage.json"
         if descriptor.is_file():
@@ -113,11 +120,13 @@ class _Located(dict[str, Any]):
 
 
 def load_json(text: str) -> Any:
-    """``json.loads``, but every object knows its line, so that a problem can name it."""
+    """``json.loads``, but every object knows its line: an HSDS file is often one long
+    document, and a problem that names no line would leave the user searching it."""
     breaks = [m.start() for m in re.finditer("\n", text)]
     dec = json.JSONDecoder()
 
     def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[dict[str, Any], int]:
+        """The standard object decoder, plus the line the object starts on."""
         obj, end = json_decoder.JSONObject(s_and_end, *args)  # type: ignore[attr-defined]
         located = _Located(obj)
         located.line = bisect_left(breaks, s_and_end[1]) + 1
@@ -130,7 +139,9 @@ def load_json(text: str) -> Any:
 
 
 def flatten(document: dict[str, Any], file: str, parsed: ParsedFile) -> Tables:
-    """Every object of the document in its own table, nested ones linked by id."""
+    """Every object of the document in its own table, nested ones linked by id: HSDS 3
+    compiles objects into their parents, other publishers keep them flat, and the builder
+    should see one form only."""
     tables: Tables = defaultdict(list)
     for key, value in document.items():
         table = ALIAS.get(key)
@@ -185,7 +196,11 @@ def _line(obj: object) -> int:
 
 
 def load_package(folder: Path, descriptor: dict[str, Any], parsed: ParsedFile) -> Tables:
-    """The CSV resources of a data package; without a descriptor, the HSDS file names."""
+    """The CSV resources of a data package; without a descriptor, the HSDS file names.
+
+    Only files inside the package folder are read, so that a descriptor cannot make an import
+    read (or fetch) anything else; resources we have no graph counterpart for are named in a
+    note rather than silently skipped."""
     tables: Tables = defaultdict(list)
     resources: list[tuple[str, str]] = []
     for res in descriptor.get("resources", []):
