@@ -59,6 +59,8 @@ def build(parsed: ParsedFile, prov: Provenance, tables: Tables) -> None:
 
 @dataclass
 class _Builder:
+    """One file's rows on their way into the graph, with what became of every HSDS id."""
+
     parsed: ParsedFile
     prov: Provenance
     tables: Tables
@@ -114,8 +116,8 @@ class _Builder:
             return None
 
     def edge(self, row: Row, rel: str, van: NodeKey | None, naar: NodeKey | None) -> None:
-        """Add a relation when both ends are known: an end that is missing has already been
-        reported, once, where it was refused."""
+        """Add a relation when both ends are known: a missing end is either not said in the
+        file or reported once, where it was refused, not again for every link to it."""
         if van is not None and naar is not None:
             self.parsed.add_relation(row.line, rel, van, naar, self.prov)
 
