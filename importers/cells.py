@@ -3,8 +3,8 @@ every importer.
 
 People fill in the own formats by hand, in Dutch or English, so a yes/no cell may say
 ``ja``, ``x`` or ``true``; an empty cell (or YAML's ``~``) is *not said*, which is not the
-same as *no* and is never stored as a fact. Kept here, once, so that a word accepted by one
-format is accepted by all of them.
+same as *no* and is never stored as a fact. A date may be typed the ISO way or the Dutch
+way. Kept here, once, so that a word accepted by one format is accepted by all of them.
 
 Examples
 --------
@@ -16,9 +16,14 @@ Traceback (most recent call last):
 ValueError: 'misschien' is not yes or no: use ja/nee, true/false or 1/0
 >>> decimal("52,3814309")
 52.3814309
+>>> [parse_date(v) for v in ("2025-01-31", "31-1-2025", "31.1.2025")]
+[datetime.date(2025, 1, 31), datetime.date(2025, 1, 31), datetime.date(2025, 1, 31)]
 """
 
 from __future__ import annotations
+
+import re
+from datetime import date
 
 #: Words that say yes, and no (compared in lower case, without surrounding spaces).
 YES = frozenset({"ja", "j", "yes", "y", "true", "waar", "1", "x"})
@@ -42,3 +47,19 @@ def yes_no(text: str) -> bool | None:
 def decimal(text: str) -> float:
     """``52,3814309`` and ``52.3814309`` are the same number (Dutch files use commas)."""
     return float(text.replace(",", "."))
+
+
+def parse_date(text: str) -> date:
+    """ISO (``2025-01-31``) or Dutch (``31-1-2025``, ``31/1/2025``, ``31.1.2025``): a date typed
+    in a Dutch spreadsheet or exported by a foreign directory means the same day."""
+    value = text.strip()
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    dutch = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", value)
+    try:
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        if dutch:
+            return date(int(dutch.group(3)), int(dutch.group(2)), int(dutch.group(1)))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a date: {exc}") from None
+    raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD (2025-01-31) or D-M-YYYY (31-1-2025)")

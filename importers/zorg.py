@@ -30,9 +30,7 @@ applied, so that a taxonomy imported in the same run counts (``importers/referen
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,57 +39,16 @@ from graph.model import Provenance
 from graph.needs import need_id
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, latest_date, start_table
-from importers.cells import decimal, yes_no
+from importers.cells import decimal, parse_date, yes_no
+from importers.columns import add_mapped
 from importers.tabular import header_of
 
 _SPLIT = re.compile(r"[\s|,;]+")
 
 
-
-
 def split_list(text: str) -> list[str]:
     """Cells that hold several values: spreadsheet users separate them every which way."""
     return [part for part in _SPLIT.split(text.strip()) if part]
-
-
-def parse_date(text: str) -> date:
-    """ISO (``2025-01-31``) or Dutch (``31-1-2025``, ``31/1/2025``, ``31.1.2025``)."""
-    value = text.strip()
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
-    dutch = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", value)
-    try:
-        if iso:
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        if dutch:
-            return date(int(dutch.group(3)), int(dutch.group(2)), int(dutch.group(1)))
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a date: {exc}") from None
-    raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD (2025-01-31) or D-M-YYYY (31-1-2025)")
-
-
-
-
-def add_mapped(
-    parsed: ParsedFile,
-    line: int,
-    kind: str,
-    data: dict[str, Any],
-    provenance: Provenance,
-    columns: dict[str, str],
-    file: str | None = None,
-) -> NodeKey | None:
-    """:meth:`ParsedFile.add_entity`, but problems name the column the user typed the value
-    in (``aanbieder_naam``), not the model field (``naam``), and optionally another file
-    (a CSV inside an HSDS data package)."""
-    before = len(parsed.report.problems)
-    key = parsed.add_entity(line, kind, data, provenance)
-    problems = parsed.report.problems
-    for i in range(before, len(problems)):
-        p = problems[i]
-        head, dot, rest = p.field.partition(".")
-        field_name = columns.get(head, head) + dot + rest if p.field else columns.get("", "")
-        problems[i] = dataclasses.replace(p, field=field_name, file=file or p.file)
-    return key
 
 
 class _Rows:

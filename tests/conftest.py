@@ -5,6 +5,8 @@ The Neo4j half talks to the real server named by ``SOCIALE_KAART_TEST_NEO4J_URI`
 the tests empty the database they are given: a shell set up for a real database must never
 have it wiped by a test run. Under ``CI=true`` a missing or unreachable Neo4j fails the run; on a laptop
 without it the Neo4j half is skipped with one line that says how to enable it.
+
+What the tests share that is no fixture (paths, marks, small helpers) is in ``tests/utils.py``.
 """
 
 from __future__ import annotations
@@ -12,20 +14,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from graph.embedded import EmbeddedStore
-from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord
+from graph.records import Batch
 from graph.store import GraphStore
 from importers.native import parse
 
-REPO = Path(__file__).resolve().parent.parent
-DEMO = REPO / "tests" / "data" / "kennemerland-stub.jsonl"  # small, stable: tests count on it
-SHARED_DATA = REPO.parent / "shared" / "data"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-TEST_URI = "SOCIALE_KAART_TEST_NEO4J_URI"
+from .utils import DEMO, IN_CI, TEST_URI
+
 HOW_TO_ENABLE = (
     f"Neo4j tests skipped: no {TEST_URI}. Run `bash scripts/test` (starts a local Neo4j with "
     f"Java 17 + Maven) or set {TEST_URI} (and NEO4J_USER/NEO4J_PASSWORD) to a Neo4j 5 server "
@@ -110,24 +108,3 @@ def demo_batch() -> Batch:
     for _, e in parsed.edges:
         batch.add_edge(e)
     return batch
-
-
-TEST_PROV = {"source": "test", "source_date": "2026", "import_id": "t"}
-
-
-def build_graph(store: GraphStore, nodes: list[tuple[str, str, dict[str, Any]]], edges: list[tuple]) -> None:
-    """A small made-up graph in one batch: nodes as (kind, id, props), edges as
-    ("Kind:id", REL, "Kind:id"[, props]); every record gets test provenance."""
-    batch = Batch()
-    for kind, ident, props in nodes:
-        batch.add_node(NodeRecord(kind, ident, {**props, **TEST_PROV}))
-    for src, rel, dst, *props in edges:
-        batch.add_edge(
-            EdgeRecord(
-                NodeKey(*src.split(":")),
-                rel,
-                NodeKey(*dst.split(":")),
-                {**(props[0] if props else {}), **TEST_PROV},
-            )
-        )
-    store.apply(batch)

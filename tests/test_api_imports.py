@@ -8,7 +8,7 @@ from api.app import create_app
 from graph.records import NodeKey
 from graph.store import GraphStore
 
-from .conftest import DEMO
+from .utils import DEMO
 
 KEY = "test-key-not-secret"
 

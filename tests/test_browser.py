@@ -35,7 +35,7 @@ from viz.export import write_network
 from viz.model import Network, NetworkBuilder
 from viz.network import mismatch_network, swv_network
 
-from .conftest import IN_CI, REPO
+from .utils import IN_CI, REPO
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ from graph.store import GraphStore
 from importers.native import parse
 from importers.run import reference_files
 
-from .conftest import DEMO, REPO
+from .utils import DEMO, REPO
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

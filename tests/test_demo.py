@@ -16,8 +16,7 @@ from graph.store import GraphStore
 from importers.demo_region import KENNEMERLAND
 from importers.run import run_import
 
-from .conftest import REPO, SHARED_DATA
-from .test_import_cbs import needs_shared
+from .utils import REPO, SHARED_DATA, needs_shared
 
 
 def test_demo_loads_without_any_problem_and_again_changes_nothing(store: GraphStore) -> None:

@@ -18,7 +18,7 @@ from importers import hsds
 from importers.report import ImportFailed, Problem
 from importers.run import run_import
 
-from .test_import_zorg import AANBOD, BEHOEFTEN, CONTRACTEN, GEBIED, write
+from .utils import AANBOD, BEHOEFTEN, CONTRACTEN, GEBIED, write
 
 #: What the spreadsheets cannot say: a contact, service areas, a taxonomy parent, coordinates.
 EXTRA = """{"format": "sociale-kaart/1", "source": "test", "source_date": "2025"}

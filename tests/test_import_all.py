@@ -9,20 +9,13 @@ import json
 import zipfile
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 from graph.dated import as_of
 from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.run import run_import
 
-from .conftest import SHARED_DATA
-from .test_import_cbs import needs_shared
-
-
-def all_files() -> list[Path]:
-    files = [p for p in SHARED_DATA.rglob("*") if p.is_file()]
-    return sorted(p for p in files if p.suffix != ".md")
+from .utils import SHARED_DATA, all_files, needs_shared
 
 
 def read_csv(name: str, delimiter: str = ",", encoding: str = "utf-8-sig") -> list[dict[str, str]]:

@@ -12,11 +12,7 @@ from graph.store import GraphStore
 from importers.report import ImportFailed
 from importers.run import run_import
 
-from .conftest import SHARED_DATA
-
-needs_shared = pytest.mark.skipif(
-    not SHARED_DATA.is_dir(), reason=f"integration test: needs the open data in {SHARED_DATA}"
-)
+from .utils import SHARED_DATA, needs_shared
 
 
 def test_gemeenten_with_bom_semicolons_and_quotes(store: GraphStore, tmp_path: Path) -> None:

@@ -15,8 +15,7 @@ from graph.store import GraphStore
 from importers.report import ImportFailed
 from importers.run import run_import
 
-from .conftest import SHARED_DATA
-from .test_import_cbs import needs_shared
+from .utils import SHARED_DATA, needs_shared
 
 GEMEENTEN = "gm_code,gm_naam,jaar\nGM0392,Haarlem,2025\nGM0518,'s-Gravenhage,2025\n"
 PO_HEADER = (
@@ -196,7 +195,7 @@ def test_real_duo_files(store: GraphStore) -> None:
 def test_order_of_import_does_not_matter(tmp_path: Path) -> None:
     from graph.embedded import EmbeddedStore
 
-    from .test_store_parity import dump
+    from .utils import dump
 
     gm = tmp_path / "gemeenten.csv"
     gm.write_text(GEMEENTEN)

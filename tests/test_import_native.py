@@ -11,7 +11,7 @@ from graph.store import GraphStore
 from importers.report import ImportFailed
 from importers.run import run_import
 
-from .conftest import DEMO
+from .utils import DEMO
 
 HEADER = '{"format": "sociale-kaart/1", "source": "test", "source_date": "2025"}\n'
 

@@ -13,8 +13,7 @@ from graph.store import GraphStore
 from importers.report import ImportFailed
 from importers.run import run_import
 
-from .conftest import SHARED_DATA
-from .test_import_cbs import needs_shared
+from .utils import SHARED_DATA, needs_shared
 
 GEMEENTEN = (
     "gm_code,gm_naam,jaar\nGM0888,Beek (L.),2025\nGM0392,Haarlem,2025\n"

@@ -11,8 +11,7 @@ from graph.store import GraphStore
 from importers.run import run_import
 from importers.swv import parse_restrictie
 
-from .conftest import SHARED_DATA
-from .test_import_cbs import needs_shared
+from .utils import SHARED_DATA, needs_shared
 
 GEMEENTEN = (
     "gm_code,gm_naam,jaar\nGM0392,Haarlem,2025\nGM0394,Haarlemmermeer,2025\nGM0373,Bergen (NH.),2025\n"

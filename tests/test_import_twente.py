@@ -15,8 +15,7 @@ from importers.report import ImportFailed
 from importers.run import run_import
 from importers.twente import SOURCE, TwenteWachttijden, weeks_from_text
 
-from .conftest import SHARED_DATA
-from .test_import_cbs import needs_shared
+from .utils import SHARED_DATA, needs_shared
 
 REAL = SHARED_DATA / "jeugdhulp-twente-wachttijden-2026.json"
 URL = "https://praktijk-a.example/wachttijden"

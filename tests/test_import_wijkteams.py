@@ -13,7 +13,7 @@ from importers.report import FileReport, ImportFailed, ImportReport, Problem
 from importers.run import run_import
 from importers.wijkteams import WijkteamsCsv, WijkteamsYaml, looks_personal
 
-from .conftest import REPO
+from .utils import REPO
 
 EXAMPLE = REPO / "importers" / "examples" / "wijkteams-voorbeeld.yaml"
 GEMEENTEN = "gm_code,gm_naam,jaar\nGM0392,Haarlem,2025\nGM0373,Bergen (NH.),2025\nGM0893,Bergen (L.),2025\n"

@@ -12,45 +12,7 @@ from graph.store import GraphStore
 from importers.report import ImportFailed, ImportReport, Problem
 from importers.run import run_import
 
-REPO = Path(__file__).resolve().parent.parent
-BEHOEFTEN = REPO / "importers" / "reference" / "behoeften.jsonl"
-
-GEBIED = (
-    '{"format": "sociale-kaart/1", "source": "test", "source_date": "2025"}\n'
-    '{"kind": "Gemeente", "id": "GM0392", "naam": "Haarlem"}\n'
-    '{"kind": "Gemeente", "id": "GM0473", "naam": "Zandvoort"}\n'
-    '{"kind": "Regio", "id": "JZ11", "soort": "jeugdregio"}\n'
-)
-
-AANBOD_HEADER = (
-    "aanbieder_id;aanbieder_naam;kvk;agb;website;aanbod_id;aanbod_naam;behoeften;specialismen;"
-    "financiering;locatie_naam;straat;postcode;plaats;wachttijd_weken;wachttijd_datum;wachttijd_bron;"
-    "fictief\n"
-)
-#: As Excel writes a Dutch sheet: BOM, semicolons, decimal commas, Dutch dates; one offer at
-#: two locations (repeated row), the provider columns repeated on every row.
-AANBOD = AANBOD_HEADER + (
-    "fictief-spaarne;Jeugdhulp Spaarne (fictief);;;https://spaarne.example;fictief-spaarne-ambulant;"
-    "Ambulante begeleiding (fictief);45 dyslexie;Gezinsbegeleiding | Ouderbegeleiding;Jeugdwet;"
-    "Hoofdlocatie (fictief);Grote Markt 1;2011 ab;Haarlem;6,5;1-3-2025;website aanbieder (fictief);ja\n"
-    "fictief-spaarne;Jeugdhulp Spaarne (fictief);;;https://spaarne.example;fictief-spaarne-ambulant;"
-    "Ambulante begeleiding (fictief);45 dyslexie;Gezinsbegeleiding | Ouderbegeleiding;Jeugdwet;"
-    "Zandvoort (fictief);Kerkstraat 2;2041;Zandvoort;6,5;1-3-2025;website aanbieder (fictief);ja\n"
-    "fictief-kennemer;Kennemer Dyslexiezorg (fictief);12345678;98765432;;fictief-kennemer-dyslexie;"
-    "Dyslexiebehandeling (fictief);onderwijs-dyslexie|IJW-45;;Jeugdwet;;;;;;;;true\n"
-)
-CONTRACTEN = (
-    "contract_id,opdrachtgever,aanbieder_id,behoeften,geldig_van,geldig_tot,omschrijving,fictief\n"
-    "fictief-jz11-ambulant,JZ11,fictief-spaarne,45,1-1-2025,31-12-2027,Ambulant (fictief),ja\n"
-    "fictief-dyslexie,GM0392 GM0473,fictief-kennemer,dyslexie,2025-01-01,,,ja\n"
-    "fictief-zandvoort,Zandvoort,fictief-spaarne,45 | 41,2025-01-01,,,ja\n"
-)
-
-
-def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding=encoding)
-    return path
+from .utils import AANBOD, BEHOEFTEN, CONTRACTEN, GEBIED, write
 
 
 def files(tmp_path: Path, aanbod: str = AANBOD, contracten: str = CONTRACTEN) -> list[Path]:

@@ -17,8 +17,7 @@ from graph.store import GraphStore
 from importers import koppeling
 from importers.run import run_import
 
-from .conftest import SHARED_DATA
-from .test_import_cbs import needs_shared
+from .utils import SHARED_DATA, needs_shared
 
 OFFERS = {
     "generatedAt": "2026-08-22T00:00:00Z",

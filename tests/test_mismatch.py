@@ -16,9 +16,7 @@ from graph.queries.mismatch import mismatch
 from graph.store import GraphStore
 from importers.run import run_import
 
-from .conftest import REPO, SHARED_DATA
-from .test_import_all import all_files
-from .test_import_cbs import needs_shared
+from .utils import REPO, SHARED_DATA, all_files, needs_shared
 
 
 def test_demo_report(embedded_store: GraphStore) -> None:

@@ -23,9 +23,7 @@ from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.run import run_import
 
-from .conftest import SHARED_DATA
-from .test_import_all import all_files
-from .test_import_cbs import needs_shared
+from .utils import SHARED_DATA, all_files, needs_shared
 
 
 def sample(store: GraphStore, n: int) -> list[tuple[str, str, str]]:

@@ -21,7 +21,7 @@ from api.app import create_app
 from graph.store import GraphStore, StoreUnavailable
 from importers.run import run_import
 
-from .conftest import DEMO, IN_CI, REPO, TEST_URI
+from .utils import DEMO, IN_CI, REPO, TEST_URI
 
 NEO4J_SCRIPT = [sys.executable, str(REPO / "scripts" / "neo4j.py")]
 QUESTION = {"school": "15UJ00", "postcode": "2011", "need": "45", "date": "2025-10-01"}

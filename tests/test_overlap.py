@@ -15,7 +15,7 @@ from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.run import run_import
 
-from .conftest import build_graph
+from .utils import build_graph
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from graph.queries.pupils import METHODE
 from graph.store import GraphStore
 from importers.run import run_import
 
-from .conftest import SHARED_DATA
-from .test_import_cbs import needs_shared
+from .utils import SHARED_DATA, needs_shared
 
 NEEDED = (
     "cbs-gemeenten-2025.csv",

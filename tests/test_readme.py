@@ -8,7 +8,7 @@ import re
 from api.app import create_app
 from graph.store import GraphStore
 
-from .conftest import REPO
+from .utils import REPO
 
 
 def test_every_endpoint_has_a_curl_example(embedded_store: GraphStore) -> None:

@@ -36,8 +36,7 @@ from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord
 from graph.store import GraphStore
 from importers.run import run_import
 
-from .test_import_all import all_files
-from .test_import_cbs import needs_shared
+from .utils import all_files, needs_shared
 
 PROV = {"source": "test", "source_date": "2025-01-01", "import_id": "test-search"}
 

@@ -11,6 +11,8 @@ from graph.embedded import EmbeddedStore
 from graph.records import Batch, EdgeRecord, NodeKey, NodeRecord, SchemaError
 from graph.store import GraphStore, MissingNodes
 
+from .utils import dump
+
 PROV = {"source": "test", "source_date": "2025", "import_id": "t1"}
 HAARLEM = NodeKey("Gemeente", "GM0392")
 
@@ -19,16 +21,6 @@ def expected_counts(batch: Batch) -> dict[str, dict[str, int]]:
     return {
         "nodes": dict(sorted(Counter(k.kind for k in batch.nodes).items())),
         "edges": dict(sorted(Counter(k.rel for k in batch.edges).items())),
-    }
-
-
-def dump(store: GraphStore) -> dict[str, object]:
-    """Everything a store holds, in a form two backends can be compared by."""
-    from graph.schema import NODE_KINDS
-
-    return {
-        "nodes": {k: [(n.id, dict(n.props)) for n in store.nodes(k)] for k in NODE_KINDS},
-        "edges": [(str(e.src), e.rel, str(e.dst), dict(e.props)) for e in store.edges()],
     }
 
 

@@ -19,9 +19,7 @@ from graph.queries.who_serves import who_serves
 from graph.store import GraphStore
 from importers.run import run_import
 
-from .conftest import REPO, SHARED_DATA
-from .test_import_all import all_files
-from .test_import_cbs import needs_shared
+from .utils import REPO, SHARED_DATA, all_files, needs_shared
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from graph.queries.errors import QuestionError
 from graph.queries.who_serves import who_serves
 from graph.store import GraphStore
 
-from .conftest import build_graph as build
+from .utils import build_graph as build
 
 DAY = date(2026, 1, 1)
 
