@@ -2,7 +2,7 @@
 gemeenten and jeugdregio's have with them.
 
 There is no open national list of which provider offers what, where, with which waiting
-time, nor of which gemeente contracted whom (see ``../shared/data/README.md``). A gemeente or
+time, nor of which gemeente contracted whom (``docs/wie-helpt.md``). A gemeente or
 an SWV keeps that knowledge in a spreadsheet, so these formats are designed to be typed in
 one: one row per offer (or per contract), plain column names, repeated provider columns
 instead of a second sheet, and forgiving spellings (``45``, ``ijw-45`` and ``IJW-45`` are
