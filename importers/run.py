@@ -37,6 +37,7 @@ from importers import (
     zorg,
 )
 from importers.base import Context, ParsedFile
+from importers.formats import Format
 from importers.recognise import columns_of
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
 
@@ -44,7 +45,7 @@ log = logging.getLogger("sociale_kaart.import")
 
 #: Formats in the order they are tried, and in which files of one run are parsed:
 #: reference tables first, so that later files can be resolved against them.
-FORMATS: list[Any] = [
+FORMATS: tuple[Format, ...] = (
     native,
     cbs.Gemeenten,
     cbs.Herindelingen,
@@ -75,7 +76,7 @@ FORMATS: list[Any] = [
     organisaties.OrganisatiesCsv,
     organisaties.OrganisatiesYaml,
     twente.TwenteWachttijden,
-]
+)
 
 
 def new_import_id() -> str:
@@ -261,7 +262,7 @@ def _expand(paths: list[Path]) -> dict[Path, bool]:
     return files
 
 
-def _format_of(path: Path) -> tuple[Any, str]:
+def _format_of(path: Path) -> tuple[Format | None, str]:
     """The one format the file fits, or ``None`` and why: none fits, or several do (a file
     must never be taken for another table)."""
     if not path.exists():
@@ -270,7 +271,7 @@ def _format_of(path: Path) -> tuple[Any, str]:
         return None, "not a file"
     if path.stat().st_size == 0:
         return None, "the file is empty: nothing to import"
-    fits = []
+    fits: list[Format] = []
     for fmt in FORMATS:
         try:
             if fmt.sniff(path):
@@ -320,6 +321,6 @@ def _unread(path: Path, why: str, from_folder: bool) -> FileReport:
     return report
 
 
-def _parse_order(item: tuple[Path, Any, str]) -> tuple[int, str]:
+def _parse_order(item: tuple[Path, Format | None, str]) -> tuple[int, str]:
     fmt = item[1]
     return (FORMATS.index(fmt) if fmt in FORMATS else -1, str(item[0]))
