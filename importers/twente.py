@@ -57,7 +57,7 @@ from graph.records import NodeKey
 from importers.base import Context, ParsedFile
 from importers.formats import head_text
 from importers.report import FileReport
-from importers.wijkteams import slug
+from importers.wijkteam_records import slug
 
 SOURCE = "Jeugdhulp Twente wachttijden (providers' own sites)"
 PREFIX = "twente-"
