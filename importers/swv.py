@@ -142,18 +142,7 @@ class SwvGemeenten2013:
             )
             edge["gemeenten_2013"].append(name)
             if restrictie:
-                edge["postcode_restrictie"].append(restrictie)
-                parsed_restrictie = parse_restrictie(restrictie)
-                if parsed_restrictie is None:
-                    parsed.problem(
-                        line,
-                        "postcode_restrictie",
-                        restrictie,
-                        "could not be read; kept as text",
-                        fatal=False,
-                    )
-                else:
-                    edge[f"{parsed_restrictie[0]}_pc4"].extend(parsed_restrictie[1])
+                _restrict(parsed, line, edge, restrictie)
         if by_place:
             parsed.problem(
                 min(by_place.values()),
@@ -175,6 +164,18 @@ class SwvGemeenten2013:
                 **_lists(edge),
             )
         return parsed
+
+
+def _restrict(parsed: ParsedFile, line: int, edge: dict[str, Any], restrictie: str) -> None:
+    """Add a postcode restriction to a gemeente's edge: the text always (it is what the
+    regulation says), the PC4s in or out only where the text could be read."""
+    edge["postcode_restrictie"].append(restrictie)
+    parsed_restrictie = parse_restrictie(restrictie)
+    if parsed_restrictie is None:
+        why = "could not be read; kept as text"
+        parsed.problem(line, "postcode_restrictie", restrictie, why, fatal=False)
+    else:
+        edge[f"{parsed_restrictie[0]}_pc4"].extend(parsed_restrictie[1])
 
 
 def _lists(edge: dict[str, Any]) -> dict[str, Any]:
