@@ -25,11 +25,17 @@ class Format(Protocol):
     ``parse`` reports every problem instead of raising, so that one run can show them all."""
 
     @property
-    def NAME(self) -> str: ...
+    def NAME(self) -> str:
+        """What reports call the format: people see it beside each file."""
+        ...
 
-    def sniff(self, path: Path) -> bool: ...
+    def sniff(self, path: Path) -> bool:
+        """Whether the file is of this format: a run refuses a file that two formats claim."""
+        ...
 
-    def parse(self, path: Path, import_id: str, context: Context) -> ParsedFile: ...
+    def parse(self, path: Path, import_id: str, context: Context) -> ParsedFile:
+        """The file's records and problems; ``context`` holds the files parsed before it."""
+        ...
 
 
 def read_head(path: Path, size: int = HEAD) -> bytes | None:

@@ -81,6 +81,8 @@ FORMATS: tuple[Format, ...] = (
 
 
 def new_import_id() -> str:
+    """A run's id, on every record it writes: by time first, so that ids sort as the runs
+    happened, with a random tail so that two runs in one second never share one."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"imp-{stamp}-{secrets.token_hex(3)}"
 

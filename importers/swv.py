@@ -90,10 +90,13 @@ class SwvGemeenten2013:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """Its four columns exactly: the 2013 table shares ``gemeentenaam`` with others."""
         return table_fits(path, cls.REQUIRED)
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """One edge per gemeente of today and SWV, however many 2013 gemeenten (merged since)
+        and restrictions led to it, so that the regulation's lines are kept on the edge."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(
             source="Regeling regio-indeling SWV (BWBR0032324)", source_date="2013-10-01", import_id=import_id

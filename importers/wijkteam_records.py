@@ -94,6 +94,7 @@ def looks_personal(email: str) -> bool:
 
 
 def looks_mobile(phone: str) -> bool:
+    """A mobile number is often a person's, which we do not store: a note, never a refusal."""
     digits = re.sub(r"\D", "", phone)
     return digits.startswith("06") or digits.startswith("316")
 

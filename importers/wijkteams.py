@@ -122,6 +122,8 @@ class WijkteamsCsv:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Each row as a team's fields; a row's own ``bron`` and ``peildatum`` are its
+        provenance, since a spreadsheet gathers rows checked at different times."""
         parsed, rows = start_table(path, cls.NAME, CSV_REQUIRED)
         if not rows:
             return parsed
@@ -173,10 +175,14 @@ class WijkteamsYaml:
 
     @staticmethod
     def sniff(path: Path) -> bool:
+        """By the top key only, so that a file with a YAML error is still ours and the error
+        is reported with its line."""
         return has_top_key(path, "wijkteams")
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Each mapping as a team's fields, with the file's ``bron`` and ``peildatum``: a
+        hand-written file is checked as a whole, so unknown keys are problems (typos)."""
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
         root = compose(path, parsed)
         if root is None:
