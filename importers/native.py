@@ -32,6 +32,7 @@ from graph.lifecycle import scope_id, version_date
 from graph.model import Provenance, Relatie, entity, normalise_id
 from graph.records import NodeKey, SchemaError
 from importers.base import Context, ParsedFile
+from importers.formats import head_text
 from importers.report import FileReport, Problem, problems_from_validation
 
 FORMAT = "sociale-kaart/1"
@@ -45,12 +46,8 @@ def sniff(path: Path) -> bool:
 
 
 def _first_object(path: Path) -> dict[str, Any] | None:
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536).decode("utf-8-sig", errors="replace")
-    except OSError:
-        return None
-    for raw in head.splitlines():
+    head = head_text(path)
+    for raw in (head or "").splitlines():
         text = raw.strip()
         if text and not text.startswith("#"):
             try:

@@ -49,7 +49,7 @@ from importers.cells import yes_no
 from importers.report import FileReport
 from importers.resolve import GemeenteResolver
 from importers.tabular import header_of
-from importers.wijkteams import looks_mobile, looks_personal, slug
+from importers.wijkteam_records import looks_mobile, looks_personal, slug
 from importers.yamlfile import compose, has_top_key
 
 #: soort → (node kind, the contact's function when the row does not say it)

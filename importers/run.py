@@ -37,14 +37,16 @@ from importers import (
     zorg,
 )
 from importers.base import Context, ParsedFile
+from importers.formats import Format
 from importers.recognise import columns_of
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
+from importers.units import Line, refuse, refused_lines, skipped
 
 log = logging.getLogger("sociale_kaart.import")
 
 #: Formats in the order they are tried, and in which files of one run are parsed:
 #: reference tables first, so that later files can be resolved against them.
-FORMATS: list[Any] = [
+FORMATS: tuple[Format, ...] = (
     native,
     cbs.Gemeenten,
     cbs.Herindelingen,
@@ -75,10 +77,12 @@ FORMATS: list[Any] = [
     organisaties.OrganisatiesCsv,
     organisaties.OrganisatiesYaml,
     twente.TwenteWachttijden,
-]
+)
 
 
 def new_import_id() -> str:
+    """A run's id, on every record it writes: by time first, so that ids sort as the runs
+    happened, with a random tail so that two runs in one second never share one."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"imp-{stamp}-{secrets.token_hex(3)}"
 
@@ -115,6 +119,20 @@ def run_import(
     """Import ``paths`` (files, or folders read whole) as one batch. ``dry_run``: check and
     count everything, write nothing. ``reference``: let the shipped reference data join."""
     report = ImportReport(import_id or new_import_id(), dry_run=dry_run)
+    parsed_files = _parse(store, paths, report, reference)
+    refused = refused_lines(report.problems)
+    result = None
+    while result is None:
+        batch = _validate(report, parsed_files, refused, skip_invalid)
+        result = _apply(store, report, batch, parsed_files, refused, skip_invalid, dry_run)
+    _report(report, parsed_files, result)
+    report.applied = not dry_run
+    return report
+
+
+def _parse(store: GraphStore, paths: list[Path], report: ImportReport, reference: bool) -> list[ParsedFile]:
+    """Every file read, in the order of :data:`FORMATS` (and the records derived from them),
+    each with its report: nothing is written yet, so that a run is all or nothing."""
     context = Context(store)
     files = _expand(paths)
     shipped: set[Path] = set()
@@ -143,54 +161,58 @@ def run_import(
         report.files.append(derived.report)
     # the files asked for first; the reference data that joined by itself after them
     report.files.sort(key=lambda f: Path(f.file) in shipped)
-    result = _apply(store, report, parsed_files, skip_invalid, dry_run)
-    _count(report, parsed_files, result)
-    report.applied = not dry_run
-    return report
+    return parsed_files
+
+
+def _validate(
+    report: ImportReport, parsed_files: list[ParsedFile], refused: set[Line], skip_invalid: bool
+) -> Batch:
+    """The batch of every line not refused, once the records agree with each other; raises
+    :class:`ImportFailed` when a line is refused and lines may not be skipped."""
+    while True:
+        batch, clashes = _build(parsed_files, refused)
+        if not clashes:
+            break
+        refused |= clashes
+    if any(p.fatal for p in report.problems) and not skip_invalid:
+        raise ImportFailed(report)
+    return batch
 
 
 def _apply(
-    store: GraphStore, report: ImportReport, parsed_files: list[ParsedFile], skip_invalid: bool, dry_run: bool
+    store: GraphStore,
+    report: ImportReport,
+    batch: Batch,
+    parsed_files: list[ParsedFile],
+    refused: set[Line],
+    skip_invalid: bool,
+    dry_run: bool,
 ) -> Any:
-    # A line of a file is one unit: if any record of it is refused, all of it is, so that
-    # --skip-invalid never stores half a team, an offer without its provider, and so on.
-    bad: set[tuple[str, int | None]] = {(p.file, p.line) for p in report.problems if p.fatal}
-    while True:
-        batch, clashes = _build(parsed_files, bad)
-        if clashes:
-            bad |= clashes
-            continue
-        if any(p.fatal for p in report.problems) and not skip_invalid:
-            raise ImportFailed(report)
-        try:
-            return store.apply(batch, dry_run=dry_run)
-        except MissingNodes as exc:
-            before = len(bad)
-            for edge_key, node_key in exc.missing:
-                for f in parsed_files:
-                    line = f.report.origins.get(edge_key)
-                    if line is not None and (f.report.file, line) not in bad:
-                        side = "naar" if node_key == edge_key.dst else "van"
-                        f.report.problems.append(
-                            Problem(
-                                f.report.file,
-                                line,
-                                side,
-                                str(node_key),
-                                "no such node in this import or in the store",
-                            )
-                        )
-                        bad.add((f.report.file, line))
-            if not skip_invalid or len(bad) == before:
-                raise ImportFailed(report) from exc
+    """The store's result of the batch, or ``None`` when lines naming a node neither the
+    import nor the store has were refused, so that the batch is validated again without
+    them (with ``skip_invalid``; otherwise :class:`ImportFailed`)."""
+    try:
+        return store.apply(batch, dry_run=dry_run)
+    except MissingNodes as exc:
+        before = len(refused)
+        for edge_key, node_key in exc.missing:
+            for f in parsed_files:
+                line = f.report.origins.get(edge_key)
+                if line is not None and (f.report.file, line) not in refused:
+                    side = "naar" if node_key == edge_key.dst else "van"
+                    why = "no such node in this import or in the store"
+                    refuse(f.report, line, side, str(node_key), why, refused)
+        if not skip_invalid or len(refused) == before:
+            raise ImportFailed(report) from exc
+    return None
 
 
-def _count(report: ImportReport, parsed_files: list[ParsedFile], result: Any) -> None:
+def _report(report: ImportReport, parsed_files: list[ParsedFile], result: Any) -> None:
     """Each file's counts from what the store did: a record named by several files is counted
     once, for the first; a fact that ended, for the newest file of the source that ended it."""
     counted: set[object] = set()
     for f in report.files:
-        f.skipped += len({p.line for p in f.problems if p.fatal})
+        f.skipped += skipped(f)
         for key in f.origins.keys() - counted:
             status = result.outcomes.get(key)
             if status:
@@ -211,13 +233,11 @@ def _count(report: ImportReport, parsed_files: list[ParsedFile], result: Any) ->
                 parsed.problem(None, "version", version, note, fatal=False)
 
 
-def _build(
-    parsed_files: list[ParsedFile], bad: set[tuple[str, int | None]]
-) -> tuple[Batch, set[tuple[str, int | None]]]:
+def _build(parsed_files: list[ParsedFile], refused: set[Line]) -> tuple[Batch, set[Line]]:
     """One batch of every record whose line is not refused, stating the version of each
     file's scopes; new clashes come back as lines."""
     batch = Batch()
-    clashes: set[tuple[str, int | None]] = set()
+    clashes: set[Line] = set()
 
     def add_checked_edge(record: EdgeRecord, stated: tuple[str, str] | None) -> None:
         batch.add_edge(record, stated, checked_already=True)  # every parsed edge was made by Relatie
@@ -234,7 +254,7 @@ def _build(
         ]
         records += [(line, add_checked_edge, e) for line, e in parsed.edges]
         for line, add, record in records:
-            if (report.file, line) in bad:
+            if (report.file, line) in refused:
                 continue
             of = parsed.scope_for(record.key) if parsed.version else None
             try:
@@ -242,8 +262,7 @@ def _build(
             except SchemaError as exc:
                 earlier = report.origins.get(record.key)
                 also = f" (line {earlier})" if earlier is not None else ""
-                report.problems.append(Problem(report.file, line, "", str(record.key), f"{exc}{also}"))
-                clashes.add((report.file, line))
+                refuse(report, line, "", str(record.key), f"{exc}{also}", clashes)
                 continue
             report.origins.setdefault(record.key, line)
     return batch, clashes
@@ -261,7 +280,7 @@ def _expand(paths: list[Path]) -> dict[Path, bool]:
     return files
 
 
-def _format_of(path: Path) -> tuple[Any, str]:
+def _format_of(path: Path) -> tuple[Format | None, str]:
     """The one format the file fits, or ``None`` and why: none fits, or several do (a file
     must never be taken for another table)."""
     if not path.exists():
@@ -270,7 +289,7 @@ def _format_of(path: Path) -> tuple[Any, str]:
         return None, "not a file"
     if path.stat().st_size == 0:
         return None, "the file is empty: nothing to import"
-    fits = []
+    fits: list[Format] = []
     for fmt in FORMATS:
         try:
             if fmt.sniff(path):
@@ -320,6 +339,6 @@ def _unread(path: Path, why: str, from_folder: bool) -> FileReport:
     return report
 
 
-def _parse_order(item: tuple[Path, Any, str]) -> tuple[int, str]:
+def _parse_order(item: tuple[Path, Format | None, str]) -> tuple[int, str]:
     fmt = item[1]
     return (FORMATS.index(fmt) if fmt in FORMATS else -1, str(item[0]))

@@ -90,10 +90,13 @@ class SwvGemeenten2013:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """Its four columns exactly: the 2013 table shares ``gemeentenaam`` with others."""
         return table_fits(path, cls.REQUIRED)
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """One edge per gemeente of today and SWV, however many 2013 gemeenten (merged since)
+        and restrictions led to it, so that the regulation's lines are kept on the edge."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(
             source="Regeling regio-indeling SWV (BWBR0032324)", source_date="2013-10-01", import_id=import_id
@@ -142,18 +145,7 @@ class SwvGemeenten2013:
             )
             edge["gemeenten_2013"].append(name)
             if restrictie:
-                edge["postcode_restrictie"].append(restrictie)
-                parsed_restrictie = parse_restrictie(restrictie)
-                if parsed_restrictie is None:
-                    parsed.problem(
-                        line,
-                        "postcode_restrictie",
-                        restrictie,
-                        "could not be read; kept as text",
-                        fatal=False,
-                    )
-                else:
-                    edge[f"{parsed_restrictie[0]}_pc4"].extend(parsed_restrictie[1])
+                _restrict(parsed, line, edge, restrictie)
         if by_place:
             parsed.problem(
                 min(by_place.values()),
@@ -175,6 +167,18 @@ class SwvGemeenten2013:
                 **_lists(edge),
             )
         return parsed
+
+
+def _restrict(parsed: ParsedFile, line: int, edge: dict[str, Any], restrictie: str) -> None:
+    """Add a postcode restriction to a gemeente's edge: the text always (it is what the
+    regulation says), the PC4s in or out only where the text could be read."""
+    edge["postcode_restrictie"].append(restrictie)
+    parsed_restrictie = parse_restrictie(restrictie)
+    if parsed_restrictie is None:
+        why = "could not be read; kept as text"
+        parsed.problem(line, "postcode_restrictie", restrictie, why, fatal=False)
+    else:
+        edge[f"{parsed_restrictie[0]}_pc4"].extend(parsed_restrictie[1])
 
 
 def _lists(edge: dict[str, Any]) -> dict[str, Any]:

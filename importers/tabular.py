@@ -13,6 +13,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from importers.formats import HEAD, read_head
+
 
 @dataclass
 class Table:
@@ -58,12 +60,8 @@ def _delimiter(first_line: str) -> str:
 
 def header_of(path: Path) -> list[str] | None:
     """The lower-cased column names, or ``None`` when the file is not text with a header."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8192)
-    except OSError:
-        return None
-    if b"\0" in head:
+    head = read_head(path, 8192)
+    if head is None or b"\0" in head:
         return None
     text, _, _ = _decode(head.rsplit(b"\n", 1)[0] if b"\n" in head else head)
     first = text.splitlines()[0] if text else ""
@@ -77,14 +75,10 @@ def sample_table(path: Path, limit: int = 25) -> Table | None:
     """The header and the first ``limit`` rows, read from the file's first 64 KiB: enough to
     tell one table from another by its columns and values, without reading a large file.
     ``None`` when the file is not text with a header."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
-    except OSError:
+    head = read_head(path)
+    if head is None or b"\0" in head or not head.strip():
         return None
-    if b"\0" in head or not head.strip():
-        return None
-    complete = head.rsplit(b"\n", 1)[0] if b"\n" in head and len(head) == 65536 else head
+    complete = head.rsplit(b"\n", 1)[0] if b"\n" in head and len(head) == HEAD else head
     text, encoding, _ = _decode(complete)
     first = text.splitlines()[0] if text else ""
     if not first.strip():

@@ -55,8 +55,9 @@ from typing import Any
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile
+from importers.formats import head_text
 from importers.report import FileReport
-from importers.wijkteams import slug
+from importers.wijkteam_records import slug
 
 SOURCE = "Jeugdhulp Twente wachttijden (providers' own sites)"
 PREFIX = "twente-"
@@ -207,10 +208,9 @@ class TwenteWachttijden:
     @staticmethod
     def sniff(path: Path) -> bool:
         """A JSON object whose ``rows`` hold offers: items with ``p`` (provider) and ``w`` (offer)."""
+        if (head_text(path, 64) or "").lstrip()[:1] != "{":
+            return False
         try:
-            with open(path, "rb") as fh:
-                if fh.read(64).decode("utf-8-sig", errors="replace").lstrip()[:1] != "{":
-                    return False
             data = _load(path)
         except (OSError, ValueError):
             return False

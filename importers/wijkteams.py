@@ -56,31 +56,21 @@ team.
 
 from __future__ import annotations
 
-import dataclasses
-import re
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
-from graph import ids
-from graph.model import Provenance, entity
-from graph.records import NodeKey
+from graph.model import Provenance
 from importers.base import Context, ParsedFile, latest_date, start_table
-from importers.cells import EMPTY, yes_no
-from importers.report import FileReport, problems_from_validation
+from importers.cells import EMPTY
+from importers.report import FileReport
 from importers.resolve import GemeenteResolver
 from importers.tabular import header_of
+from importers.wijkteam_records import CONTACT_FIELDS, SPLIT, Team, build, split_areas
 from importers.yamlfile import compose, has_top_key
 
-SOORTEN = ("wijkteam", "jeugdteam", "gebiedsteam", "buurtteam", "cjg", "loket")
-#: A longer PC4 range is more likely a typo (``2011-2105``) than an area one team serves;
-#: a whole gemeente is written ``gemeente``.
-MAX_RANGE = 100
-CONTACT_FIELDS = ("rol", "email", "telefoon", "website")
 TEAM_KEYS = ("id", "naam", "gemeente", "soort", "gebied", "contact", "zorgaanbieders", "fictief")
 CSV_REQUIRED = ("id", "naam", "gemeente", "gebied")
 CSV_COLUMNS = (
@@ -93,292 +83,6 @@ CSV_COLUMNS = (
     *(f"contact_{f}" for f in CONTACT_FIELDS),
 )
 YAML_TOP_KEYS = ("wijkteams", "bron", "peildatum")
-
-_SPLIT = re.compile(r"[\s;,]+")
-_RANGE = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
-#: Words that make a mailbox a role's, not a person's (compared with the parts of the local
-#: part, e.g. ``toegang.jeugd`` → ``toegang``, ``jeugd``).
-_ROLE_WORDS = (
-    "info",
-    "team",
-    "jeugd",
-    "toegang",
-    "loket",
-    "cjg",
-    "contact",
-    "aanmeld",
-    "secretariaat",
-    "zorg",
-    "wijk",
-    "buurt",
-    "gebied",
-    "gemeente",
-    "wmo",
-    "sociaal",
-    "welzijn",
-    "balie",
-    "jgz",
-    "school",
-    "leerplicht",
-    "rmc",
-    "ggd",
-    "swv",
-    "intake",
-    "office",
-    "helpdesk",
-    "servicedesk",
-    "vragen",
-    "post",
-    "mail",
-    "planning",
-    "noord",
-    "zuid",
-    "oost",
-    "west",
-    "centrum",
-)
-
-
-def slug(text: str) -> str:
-    """``'Toegang jeugdhulp (fictief)'`` → ``'toegang-jeugdhulp-fictief'``: ids made from names."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def looks_personal(email: str) -> bool:
-    """A heuristic, so only ever a note: ``j.jansen@`` or ``jan.de.vries@`` look like a person,
-    ``wijkteam-noord@`` or ``toegang.jeugd@`` like a role. A single word (``jansen@``) cannot
-    be told apart and is not flagged."""
-    local, at, _ = email.lower().partition("@")
-    if not at:
-        return False  # not an address at all: the model says so
-    parts = [p for p in re.split(r"[._+-]+", local) if p]
-    if any(word in part for part in parts for word in _ROLE_WORDS):
-        return False
-    return len(parts) >= 2 and all(p.isalpha() for p in parts)
-
-
-def looks_mobile(phone: str) -> bool:
-    digits = re.sub(r"\D", "", phone)
-    return digits.startswith("06") or digits.startswith("316")
-
-
-
-
-class _Team:
-    """One wijkteam's fields as text, from a CSV row or a YAML mapping, with the field names
-    the source uses (``contact_email`` or ``contact.email``) so that problems name them."""
-
-    def __init__(self, line: int, provenance: Provenance) -> None:
-        self.line = line
-        self.provenance = provenance
-        self.values: dict[str, str] = {}
-        self.gebied: list[str] = []
-        self.zorgaanbieders: list[str] = []
-        #: (field-name prefix, fields) per contact
-        self.contacts: list[tuple[str, dict[str, str]]] = []
-
-
-def _split_areas(text: str) -> list[str]:
-    """Split a CSV list; ``2011 AB`` is one PC6, not a PC4 and a stray word."""
-    out: list[str] = []
-    for token in (t for t in _SPLIT.split(text) if t):
-        if re.fullmatch(r"[A-Za-z]{2}", token) and out and re.fullmatch(r"\d{4}", out[-1]):
-            out[-1] += token
-        else:
-            out.append(token)
-    return out
-
-
-def _gemeente(team: _Team, parsed: ParsedFile, resolver: GemeenteResolver) -> str | None:
-    raw = team.values.get("gemeente", "").strip()
-    if not raw:
-        parsed.problem(team.line, "gemeente", "", "required: a GM code or the name of a gemeente")
-        return None
-    if re.fullmatch(r"(?i)(GM)?\s*\d{1,4}", raw):
-        code = ids.gemeente_code(raw)
-        now, _ = resolver.by_code(code)
-        if now is not None and now != code:
-            parsed.problem(
-                team.line, "gemeente", raw, f"{code} merged into {now} (herindeling): {now} used", fatal=False
-            )
-            return now
-        return code  # an unknown code is reported by the store as a missing node, with this line
-    found, how = resolver.by_name(raw)
-    if found is None:
-        parsed.problem(team.line, "gemeente", raw, f"unresolved: {how}")
-    return found
-
-
-def _areas(token: str, gm: str | None) -> list[tuple[str, str]]:
-    """The (kind, id) of the areas one ``gebied`` entry names; raises ValueError with the reason."""
-    if token.lower() == "gemeente":
-        if gm is None:
-            raise ValueError("'gemeente' needs a valid gemeente")
-        return [("Gemeente", gm)]
-    text = token.strip()
-    upper = text.upper()
-    if upper.startswith("WK"):
-        return [("Wijk", ids.wijk_code(text))]
-    if upper.startswith("BU"):
-        return [("Buurt", ids.buurt_code(text))]
-    m = _RANGE.match(text)
-    if m:
-        low, high = ids.pc4(m.group(1)), ids.pc4(m.group(2))
-        if int(low) > int(high):
-            raise ValueError(f"the range runs backwards: write {high}-{low}")
-        if int(high) - int(low) + 1 > MAX_RANGE:
-            raise ValueError(
-                f"the range holds {int(high) - int(low) + 1} PC4s, more than {MAX_RANGE}: "
-                "split it, or write 'gemeente' for the whole gemeente"
-            )
-        return [("PC4", str(n)) for n in range(int(low), int(high) + 1)]
-    if re.fullmatch(r"\d{4}", text):
-        return [("PC4", ids.pc4(text))]
-    if re.fullmatch(r"\d{4}\s?[A-Za-z]{2}", text):
-        return [("PC6", ids.pc6(text))]
-    raise ValueError(
-        "not an area: expected a PC4 (2011), PC6 (2011AB), PC4 range (2011-2015), "
-        "wijk (WK039201), buurt (BU03920101) or the word 'gemeente'"
-    )
-
-
-def _entity(
-    parsed: ParsedFile, line: int, kind: str, data: dict[str, Any], prov: Provenance, prefix: str = ""
-) -> NodeKey | None:
-    """Like :meth:`ParsedFile.add_entity`, but problems carry the source's field name
-    (``contact_email`` in CSV, ``contact.email`` in YAML)."""
-    try:
-        record = entity(kind, {**data, "provenance": prov}).to_record()
-    except ValidationError as exc:
-        problems = problems_from_validation(exc, parsed.report.file, line)
-        parsed.report.problems.extend(dataclasses.replace(p, field=prefix + p.field) for p in problems)
-        return None
-    parsed.nodes.append((line, record))
-    return record.key
-
-
-def _contact(
-    parsed: ParsedFile, team: _Team, team_id: str | None, prefix: str, fields: dict[str, str]
-) -> None:
-    line, prov = team.line, team.provenance
-    data = {k: v.strip() for k, v in fields.items() if v.strip() not in EMPTY}
-    if not data:
-        return
-    if not data.get("rol"):
-        parsed.problem(
-            line,
-            f"{prefix}rol",
-            "",
-            "a contact needs a rol: the function it serves (e.g. 'toegang jeugdhulp'), never a person's name",
-        )
-        return
-    if not any(data.get(k) for k in ("email", "telefoon", "website")):
-        parsed.problem(line, f"{prefix}rol", data["rol"], "a contact needs an email, telefoon or website")
-        return
-    if data.get("email") and looks_personal(data["email"]):
-        parsed.problem(
-            line,
-            f"{prefix}email",
-            data["email"],
-            "looks like a person's address: accepted as the contact for this rol, "
-            "but prefer a role mailbox (we store organisations, not people)",
-            fatal=False,
-        )
-    if data.get("telefoon") and looks_mobile(data["telefoon"]):
-        parsed.problem(
-            line,
-            f"{prefix}telefoon",
-            data["telefoon"],
-            "a mobile number often belongs to a person: accepted, but prefer the team's own number",
-            fatal=False,
-        )
-    # Validated even when the team itself is not, so that every problem shows at once; the
-    # records of a team with problems are dropped by _build.
-    contact_id = f"{team_id or 'wijkteam'}-{slug(data['rol']) or 'contact'}"[:120].rstrip("-._")
-    key = _entity(parsed, line, "Contact", {"id": contact_id, **data}, prov, prefix)
-    if key is not None and team_id is not None:
-        parsed.add_relation(line, "HEEFT_CONTACT", NodeKey("Wijkteam", team_id), key, prov)
-
-
-def _build(parsed: ParsedFile, team: _Team, resolver: GemeenteResolver, seen: dict[str, int]) -> None:
-    """All records of one wijkteam, or none of them when it has a problem."""
-    line, prov, values = team.line, team.provenance, team.values
-    start = (len(parsed.nodes), len(parsed.edges), sum(p.fatal for p in parsed.report.problems))
-    since = parsed.mark()
-
-    data: dict[str, Any] = {"id": values.get("id", ""), "naam": values.get("naam", "")}
-    soort = values.get("soort", "").strip().lower()
-    if soort in SOORTEN:
-        data["soort"] = soort
-    elif soort not in EMPTY:
-        parsed.problem(line, "soort", values["soort"], f"expected one of: {', '.join(SOORTEN)}")
-    try:
-        data["fictief"] = yes_no(values.get("fictief", ""))
-    except ValueError as exc:
-        parsed.problem(line, "fictief", values["fictief"], str(exc))
-    team_key = _entity(parsed, line, "Wijkteam", data, prov)
-    team_id = team_key.id if team_key else None
-    if team_id is not None and team_id in seen:
-        parsed.problem(line, "id", team_id, f"this wijkteam id is also used on line {seen[team_id]}")
-        team_id = team_key = None
-    elif team_id is not None:
-        seen[team_id] = line
-
-    gm = _gemeente(team, parsed, resolver)
-    if team_key and gm:
-        parsed.add_relation(line, "WERKT_VOOR", team_key, NodeKey("Gemeente", gm), prov)
-
-    if not team.gebied:
-        parsed.problem(line, "gebied", "", "required: the areas served, or 'gemeente' for the whole gemeente")
-    served: set[tuple[str, str]] = set()
-    for token in team.gebied:
-        try:
-            areas = _areas(token, gm)
-        except ValueError as exc:  # IdentifierError included
-            parsed.problem(line, "gebied", token, str(exc))
-            continue
-        for kind, area_id in areas:
-            if kind in ("Wijk", "Buurt") and gm and area_id[2:6] != gm[2:]:
-                parsed.problem(
-                    line,
-                    "gebied",
-                    token,
-                    f"this {kind.lower()} code is of gemeente GM{area_id[2:6]}, not of {gm} "
-                    "(fine for a team across the border, or a code from before a herindeling)",
-                    fatal=False,
-                )
-            served.add((kind, area_id))
-    for kind, area_id in sorted(served):
-        if kind != "Gemeente":
-            _entity(parsed, line, kind, {"id": area_id}, prov)
-        if team_key:
-            parsed.add_relation(line, "BEDIENT", team_key, NodeKey(kind, area_id), prov)
-
-    seen_roles: set[str] = set()
-    for prefix, fields in team.contacts:
-        rol = slug(fields.get("rol", ""))
-        if rol and rol in seen_roles:
-            parsed.problem(line, f"{prefix}rol", fields["rol"], "two contacts of one team with the same rol")
-            continue
-        seen_roles.add(rol)
-        _contact(parsed, team, team_id, prefix, fields)
-
-    for raw in team.zorgaanbieders:
-        try:
-            provider = ids.eigen_id(raw, "zorgaanbieders")
-        except ids.IdentifierError as exc:
-            parsed.problem(line, "zorgaanbieders", raw, str(exc))
-            continue
-        if team_key:
-            parsed.add_relation(line, "WERKT_SAMEN_MET", team_key, NodeKey("Zorgaanbieder", provider), prov)
-
-    if sum(p.fatal for p in parsed.report.problems) > start[2]:
-        del parsed.nodes[start[0] :]
-        del parsed.edges[start[1] :]
-    elif gm:
-        # a file of wijkteams is a version of each of its gemeenten's list of teams
-        parsed.tag(since, f"wijkteams:{gm.lower()}", f"wijkteams van {gm}")
 
 
 def _resolver(context: Context | None) -> GemeenteResolver:
@@ -418,6 +122,8 @@ class WijkteamsCsv:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Each row as a team's fields; a row's own ``bron`` and ``peildatum`` are its
+        provenance, since a spreadsheet gathers rows checked at different times."""
         parsed, rows = start_table(path, cls.NAME, CSV_REQUIRED)
         if not rows:
             return parsed
@@ -433,12 +139,12 @@ class WijkteamsCsv:
             if "peildatum" in row and not row["peildatum"]:
                 _no_date_note(parsed, line, "peildatum")
             prov = _provenance(row.get("bron", ""), row.get("peildatum", ""), path, import_id)
-            team = _Team(line, prov)
+            team = Team(line, prov)
             team.values = {k: row.get(k, "") for k in ("id", "naam", "gemeente", "soort", "fictief")}
-            team.gebied = _split_areas(row.get("gebied", ""))
-            team.zorgaanbieders = [t for t in _SPLIT.split(row.get("zorgaanbieders", "")) if t]
+            team.gebied = split_areas(row.get("gebied", ""))
+            team.zorgaanbieders = [t for t in SPLIT.split(row.get("zorgaanbieders", "")) if t]
             team.contacts = [("contact_", {f: row.get(f"contact_{f}", "") for f in CONTACT_FIELDS})]
-            _build(parsed, team, resolver, seen)
+            build(parsed, team, resolver, seen)
         return parsed
 
 
@@ -469,10 +175,14 @@ class WijkteamsYaml:
 
     @staticmethod
     def sniff(path: Path) -> bool:
+        """By the top key only, so that a file with a YAML error is still ours and the error
+        is reported with its line."""
         return has_top_key(path, "wijkteams")
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Each mapping as a team's fields, with the file's ``bron`` and ``peildatum``: a
+        hand-written file is checked as a whole, so unknown keys are problems (typos)."""
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
         root = compose(path, parsed)
         if root is None:
@@ -500,11 +210,11 @@ class WijkteamsYaml:
             parsed.report.rows_read += 1
             team = cls._team(parsed, item, prov)
             if team is not None:
-                _build(parsed, team, resolver, seen)
+                build(parsed, team, resolver, seen)
         return parsed
 
     @staticmethod
-    def _team(parsed: ParsedFile, node: yaml.Node, prov: Provenance) -> _Team | None:
+    def _team(parsed: ParsedFile, node: yaml.Node, prov: Provenance) -> Team | None:
         line = _line(node)
         if not isinstance(node, yaml.MappingNode):
             parsed.problem(line, "wijkteams", "", "each wijkteam must be a mapping (id: …, naam: …)")
@@ -514,7 +224,7 @@ class WijkteamsYaml:
         except ValueError as exc:
             parsed.problem(line, "", "", str(exc))
             return None
-        team = _Team(line, prov)
+        team = Team(line, prov)
         bad = False
 
         def wrong(field_name: str, value: object, reason: str) -> None:
@@ -531,7 +241,7 @@ class WijkteamsYaml:
                 wrong(key, "", "must be a single value, not a list or mapping")
             else:
                 team.values[key] = value
-        team.gebied = _list(data.get("gebied", ""), "gebied", wrong, split=_split_areas)
+        team.gebied = _list(data.get("gebied", ""), "gebied", wrong, split=split_areas)
         team.zorgaanbieders = _list(data.get("zorgaanbieders", ""), "zorgaanbieders", wrong)
         contact = data.get("contact", "")
         contacts = contact if isinstance(contact, list) else [contact] if contact not in EMPTY else []
@@ -550,7 +260,7 @@ class WijkteamsYaml:
 
 
 def _tokens(text: str) -> list[str]:
-    return [token for token in _SPLIT.split(text) if token]
+    return [token for token in SPLIT.split(text) if token]
 
 
 def _list(

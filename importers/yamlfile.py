@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from importers.base import ParsedFile
+from importers.formats import head_text
 
 
 def has_top_key(path: Path, key: str) -> bool:
@@ -17,12 +18,8 @@ def has_top_key(path: Path, key: str) -> bool:
     'format not recognised'."""
     if path.suffix.lower() not in (".yaml", ".yml"):
         return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536).decode("utf-8-sig", errors="replace")
-    except OSError:
-        return False
-    return re.search(rf"""(?m)^["']?{re.escape(key)}["']?\s*:""", head) is not None
+    head = head_text(path)
+    return head is not None and re.search(rf"""(?m)^["']?{re.escape(key)}["']?\s*:""", head) is not None
 
 
 def compose(path: Path, parsed: ParsedFile) -> yaml.Node | None:

@@ -11,7 +11,8 @@ from graph.records import Batch, NodeKey
 from graph.store import GraphStore
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
 from importers.run import run_import
-from importers.wijkteams import WijkteamsCsv, WijkteamsYaml, looks_personal
+from importers.wijkteam_records import looks_personal
+from importers.wijkteams import WijkteamsCsv, WijkteamsYaml
 
 from .utils import REPO
 
