@@ -18,11 +18,14 @@ ValueError: 'misschien' is not yes or no: use ja/nee, true/false or 1/0
 52.3814309
 >>> [parse_date(v) for v in ("2025-01-31", "31-1-2025", "31.1.2025")]
 [datetime.date(2025, 1, 31), datetime.date(2025, 1, 31), datetime.date(2025, 1, 31)]
+>>> slug("Toegang jeugdhulp (fictief)"), slug("Zorg & Welzijn B.V.", keep="._-"), slug("Één")
+('toegang-jeugdhulp-fictief', 'zorg-welzijn-b.v.', 'een')
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 #: Words that say yes, and no (compared in lower case, without surrounding spaces).
@@ -63,3 +66,13 @@ def parse_date(text: str) -> date:
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a date: {exc}") from None
     raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD (2025-01-31) or D-M-YYYY (31-1-2025)")
+
+
+def slug(text: str, keep: str = "", limit: int | None = None) -> str:
+    """A name or code as a part of an id: accents folded (``Één`` → ``een``), lower case,
+    every run of other characters one dash; ``keep`` names characters to leave as they are
+    (``._-`` for a scope part), ``limit`` cuts it. One rule, so that the same name gives the
+    same id whichever format it came in."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().strip().lower()
+    found = re.sub(f"[^a-z0-9{re.escape(keep)}]+", "-", folded).strip("-")
+    return found[:limit] if limit else found

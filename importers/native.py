@@ -32,6 +32,7 @@ from graph.lifecycle import scope_id, version_date
 from graph.model import Provenance, Relatie, entity, normalise_id
 from graph.records import NodeKey, SchemaError
 from importers.base import Context, ParsedFile
+from importers.cells import slug
 from importers.formats import head_text
 from importers.report import FileReport, Problem, problems_from_validation
 
@@ -69,7 +70,7 @@ def declared_version(path: Path) -> tuple[str, str]:
 def _scope_and_version(header: dict[str, Any]) -> tuple[str | None, str | None]:
     source = str(header.get("source") or "").strip()
     try:
-        scope = scope_id(str(header.get("scope") or f"native:{slug(source)}"[:120]))
+        scope = scope_id(str(header.get("scope") or f"native:{slug(source) or 'bron'}"[:120]))
     except ValueError:
         scope = None
     for raw in (header.get("version"), header.get("source_date")):
@@ -79,10 +80,6 @@ def _scope_and_version(header: dict[str, Any]) -> tuple[str | None, str | None]:
             except ValueError:
                 continue
     return scope, None
-
-
-def slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "bron"
 
 
 def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedFile:

@@ -45,11 +45,11 @@ from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, latest_date, start_table
-from importers.cells import yes_no
+from importers.cells import slug, yes_no
 from importers.report import FileReport
 from importers.resolve import GemeenteResolver
 from importers.tabular import header_of
-from importers.wijkteam_records import looks_mobile, looks_personal, slug
+from importers.wijkteam_records import looks_mobile, looks_personal
 from importers.yamlfile import compose, has_top_key
 
 #: soort → (node kind, the contact's function when the row does not say it)

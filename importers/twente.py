@@ -55,9 +55,9 @@ from typing import Any
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile
+from importers.cells import slug
 from importers.formats import head_text
 from importers.report import FileReport
-from importers.wijkteam_records import slug
 
 SOURCE = "Jeugdhulp Twente wachttijden (providers' own sites)"
 PREFIX = "twente-"

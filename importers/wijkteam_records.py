@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,7 +17,7 @@ from graph import ids
 from graph.model import Provenance, entity
 from graph.records import NodeKey
 from importers.base import ParsedFile
-from importers.cells import EMPTY, yes_no
+from importers.cells import EMPTY, slug, yes_no
 from importers.report import problems_from_validation
 from importers.resolve import GemeenteResolver
 from importers.units import start_unit
@@ -72,12 +71,6 @@ _ROLE_WORDS = (
     "west",
     "centrum",
 )
-
-
-def slug(text: str) -> str:
-    """``'Toegang jeugdhulp (fictief)'`` → ``'toegang-jeugdhulp-fictief'``: ids made from names."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def looks_personal(email: str) -> bool:

@@ -39,7 +39,7 @@ from graph.model import Provenance
 from graph.needs import need_id
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, latest_date, start_table
-from importers.cells import decimal, parse_date, yes_no
+from importers.cells import decimal, parse_date, slug, yes_no
 from importers.columns import add_mapped
 from importers.tabular import header_of
 
@@ -157,7 +157,7 @@ class Aanbod(_Rows):
             if cls._filled(parsed, line, row):
                 since = parsed.mark()
                 cls._row(parsed, line, row, prov)
-                who = slug(row["aanbieder_id"]) or "onbekend"
+                who = slug(row["aanbieder_id"], keep="._-", limit=80) or "onbekend"
                 parsed.tag(since, f"zorgaanbod:{who}", f"zorgaanbod van {row['aanbieder_naam'] or who}")
         return parsed
 
@@ -308,7 +308,7 @@ class Contracten(_Rows):
             if cls._filled(parsed, line, row):
                 since = parsed.mark()
                 cls._row(parsed, line, row, prov, names)
-                who = slug(_clients(row)[0]) or "onbekend"
+                who = slug(_clients(row)[0], keep="._-", limit=80) or "onbekend"
                 parsed.tag(since, f"contracten:{who}", f"contracten van {_clients(row)[0]}")
         return parsed
 
@@ -374,17 +374,9 @@ def _client(parsed: ParsedFile, line: int, text: str, names: dict[str, str]) -> 
 
 def _location_id(aanbieder_id: str, postcode: str, row: dict[str, str]) -> str:
     """A stable id for a location typed in without one, so a re-import meets the same node."""
-    tail = postcode.lower() or _slug(row.get("locatie_naam") or row.get("straat") or row.get("plaats") or "")
+    named = row.get("locatie_naam") or row.get("straat") or row.get("plaats") or ""
+    tail = postcode.lower() or slug(named, limit=60)
     return f"{aanbieder_id}-{tail}"[:120] if tail else ""
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
-
-
-def slug(text: str) -> str:
-    """A scope part made of an id or name: ``demo-spaarnezorg``, ``gm0392``, ``jz11``."""
-    return re.sub(r"[^a-z0-9._-]+", "-", text.strip().lower()).strip("-")[:80]
 
 
 def _items(text: str) -> list[str]:

@@ -44,11 +44,11 @@ from pathlib import Path
 from graph.lifecycle import version_date
 from graph.model import Provenance
 from importers.base import Context, ParsedFile, file_date
+from importers.cells import slug
 from importers.hsds.build import build
 from importers.hsds.export import TAXONOMY_NAMES, export_datapackage, export_hsds, hsds_tables
 from importers.hsds.read import NESTED, flatten, load, load_json, sniff
 from importers.hsds.tables import CSV_NAMES, TABLES, Row, Tables
-from importers.native import slug
 from importers.report import FileReport
 
 NAME = "Open Referral HSDS 3"

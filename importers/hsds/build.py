@@ -20,7 +20,7 @@ from graph.model import Provenance, normalise_id
 from graph.needs import STELSELS
 from graph.records import NodeKey
 from importers.base import ParsedFile
-from importers.cells import decimal, parse_date, yes_no
+from importers.cells import decimal, parse_date, slug, yes_no
 from importers.columns import add_mapped
 from importers.hsds.tables import Row, Tables
 from importers.report import Problem
@@ -140,7 +140,7 @@ class _Builder:
             hsds_id = row.text("id")
             code = row.text("code") or (hsds_id.split("-", 1)[1] if _NEED.match(hsds_id) else hsds_id)
             ident = hsds_id if _NEED.match(hsds_id) and hsds_id.startswith(f"{stelsel}-") else ""
-            ident = ident or f"{stelsel}-{_slug(code)}"
+            ident = ident or f"{stelsel}-{slug(code, limit=50)}"
             naam = row.text("name") or row.text("term")  # HSDS 2 called the name 'term'
             data = {"id": ident, "naam": naam, "stelsel": stelsel, "code": code}
             self.node(row, "Behoefte", data, {"id": "id", "naam": "name", "code": "code"})
@@ -411,10 +411,6 @@ def _stelsel(row: Row, taxonomies: dict[str, Row]) -> str:
             return value.lower()
     prefix = row.text("id").split("-", 1)[0]
     return prefix if prefix in STELSELS and _NEED.match(row.text("id")) else "eigen"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50]
 
 
 def _values(value: object) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from importers.base import ParsedFile
+from importers.formats import head_text
 from importers.hsds.tables import ALIAS, TABLES, Row, Tables
 from importers.tabular import read_table
 
@@ -74,12 +75,8 @@ def sniff(path: Path) -> bool:
     Files are recognised by content, not by name: a directory's export is called whatever its
     publisher chose, and only the head is read, because :mod:`importers.run` asks every format
     about every file."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536).decode("utf-8-sig", errors="replace")
-    except OSError:
-        return False
-    if not head.lstrip().startswith("{"):
+    head = head_text(path, 65536)
+    if head is None or not head.lstrip().startswith("{"):
         return False
     if re.search(r'"resources"\s*:', head):
         return bool(re.search(r"(organizations|services|taxonomy_terms)\.csv", head))
