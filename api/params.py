@@ -4,8 +4,6 @@ enrolled), paging, and the problem+json answer to a question that cannot be answ
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import Query, Response
@@ -23,18 +21,6 @@ Enrolled = Annotated[
 
 Page = Annotated[int, Query(ge=1, description="page number, from 1", examples=[1])]
 Size = Annotated[int, Query(ge=1, le=200, description="items per page, at most 200", examples=[20])]
-
-
-def page_of(rows: Sequence[Any], page: int, size: int) -> dict[str, Any]:
-    """One page of a list as every paginated endpoint answers it: ``{items, page, size,
-    total}``, dataclass rows as plain data."""
-    items = rows[(page - 1) * size : page * size]
-    return {
-        "items": [dataclasses.asdict(r) if dataclasses.is_dataclass(r) else r for r in items],  # type: ignore[arg-type]
-        "page": page,
-        "size": size,
-        "total": len(rows),
-    }
 
 
 _ADAPTERS: dict[object, TypeAdapter[Any]] = {}

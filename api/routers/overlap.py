@@ -6,12 +6,12 @@ import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
 
 from api.deps import DatedDep
-from api.params import Page, Size, page_of
+from api.params import Page, Size
 from api.problems import Problem
-from graph.queries.overlap import overlap, overlapping
+from graph.queries.overlap import Overlap, OverlapPage, overlap, overlapping
+from graph.queries.search import paginate
 
 router = APIRouter(tags=["overlap"])
 
@@ -20,37 +20,9 @@ REGION_HELP = (
 )
 
 
-class OverlapOut(BaseModel):
-    a: str = Field(examples=["Swv:PO2704"])
-    b: str = Field(examples=["Regio:JZ11"])
-    shared_pc4: list[str]
-    shared_gemeenten: list[str] = Field(examples=[["GM0377", "GM0392", "GM0397", "GM0473"]])
-    pc4_a: int
-    pc4_b: int
-    gemeenten_a: int
-    gemeenten_b: int
-    jaccard_pc4: float = Field(examples=[0.8919])
-    jaccard_gemeenten: float
-    inwoners_shared: int | None
-    share_of_a_inwoners: float | None = Field(description="share of A's inwoners living in the overlap")
-    share_of_b_inwoners: float | None
-    a_naam: str = Field(
-        description="A's name with its code", examples=["Samenwerkingsverband Zuid-Kennemerland (PO 27-04)"]
-    )
-    b_naam: str = Field(examples=["Jeugdregio Zuid-Kennemerland (JZ11)"])
-    shared_gemeenten_naam: list[str] = Field(examples=[["Bloemendaal (GM0377)", "Haarlem (GM0392)"]])
-
-
-class OverlapPage(BaseModel):
-    items: list[OverlapOut]
-    page: int
-    size: int
-    total: int
-
-
 @router.get(
     "/overlap",
-    response_model=OverlapOut,
+    response_model=Overlap,
     summary="Overlap of two regions",
     responses={404: {"model": Problem}, 422: {"model": Problem}},
 )
@@ -85,4 +57,5 @@ def get_overlapping(
 ) -> Any:
     """Sorted by the number of shared PC4 areas, most first."""
     found = overlapping(store, region, type.strip().lower())
-    return page_of(found, page, size)
+    items, total = paginate(found, page, size)
+    return dataclasses.asdict(OverlapPage(items, page, size, total))

@@ -11,71 +11,177 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Annotated
+
+from pydantic import Field, with_config
 
 from graph.dated import as_of, day_of
 from graph.queries.cache import CACHE
 from graph.queries.domain import valid_on
 from graph.queries.names import label
 from graph.queries.pupils import METHODE, Flow, SchoolPupils, school_pupils
+from graph.queries.search import ALWAYS_SENT, Page
 from graph.records import NodeKey
 from graph.store import GraphStore
 
 
+@with_config(ALWAYS_SENT)
 @dataclass
 class SwvRow:
-    swv: str
-    gemeenten: int
-    jeugdregios: list[str]
-    besturen: int
-    scholen: int
-    wijkteams: int
-    zorgaanbieders: int
-    leerlingen_min: int = 0
-    leerlingen_max: int = 0
-    buiten_swv_min: int = 0  # living outside the SWV's region, abroad included
-    buiten_swv_max: int = 0
-    buitenland_min: int = 0
-    buitenland_max: int = 0
-    onbekend_min: int = 0  # postcode unknown to DUO: neither inside nor outside
-    onbekend_max: int = 0
-    naam: str = ""  # what to call it: its name with its code (graph.queries.names)
-    jeugdregios_naam: list[str] = field(default_factory=list)
+    """One SWV's partners and pupil flows: how many parties it has to deal with and how many of
+    its pupils live outside its region, the two measures of how badly its map fits."""
+
+    swv: Annotated[str, Field(examples=["PO2704"])]
+    gemeenten: Annotated[int, Field(description="gemeenten its region touches", examples=[5])]
+    jeugdregios: Annotated[list[str], Field(examples=[["JZ11", "JZ15"]])]
+    besturen: Annotated[int, Field(examples=[12])]
+    scholen: Annotated[int, Field(examples=[60])]
+    wijkteams: Annotated[int, Field(examples=[2])]
+    zorgaanbieders: Annotated[
+        int, Field(description="contracted by its gemeenten or jeugdregio's", examples=[3])
+    ]
+    leerlingen_min: Annotated[int, Field(examples=[14000])] = 0
+    leerlingen_max: Annotated[
+        int, Field(description="DUO masks counts under 5: a range", examples=[14200])
+    ] = 0
+    buiten_swv_min: Annotated[
+        int, Field(description="pupils living outside the SWV's region, abroad included", examples=[900])
+    ] = 0
+    buiten_swv_max: Annotated[int, Field(examples=[1010])] = 0
+    buitenland_min: Annotated[
+        int, Field(description="pupils living abroad (DUO: Duitsland, België …)", examples=[0])
+    ] = 0
+    buitenland_max: Annotated[int, Field(examples=[4])] = 0
+    # neither inside nor outside
+    onbekend_min: Annotated[
+        int, Field(description="pupils whose postcode DUO does not know: apart", examples=[12])
+    ] = 0
+    onbekend_max: Annotated[int, Field(examples=[30])] = 0
+    # what to call it (graph.queries.names)
+    naam: Annotated[
+        str, Field(description="its name with its code", examples=["Samenwerkingsverband PO 27-04"])
+    ] = ""
+    jeugdregios_naam: Annotated[list[str], Field(examples=[["Jeugdregio Zuid Kennemerland (JZ11)"]])] = field(
+        default_factory=list
+    )
 
 
+@with_config(ALWAYS_SENT)
 @dataclass
 class SplitGemeente:
-    gemeente: str
-    sector: str
-    swvs: dict[str, int]  # SWV -> number of the gemeente's PC4 areas in it
-    naam: str = ""
-    swvs_naam: dict[str, str] = field(default_factory=dict)  # SWV -> its name with its code
+    """A gemeente whose PC4 areas lie in more than one SWV of a sector: its schools and
+    families deal with several SWVs for the same kind of support."""
+
+    gemeente: Annotated[str, Field(examples=["GM0599"])]
+    sector: Annotated[str, Field(examples=["PO"])]
+    swvs: Annotated[
+        dict[str, int],
+        Field(
+            description="SWV → number of the gemeente's PC4 areas in it",
+            examples=[{"PO2801": 40, "PO2802": 12}],
+        ),
+    ]
+    naam: Annotated[str, Field(examples=["Rotterdam (GM0599)"])] = ""
+    swvs_naam: Annotated[
+        dict[str, str],
+        Field(
+            description="SWV → its name with its code", examples=[{"PO2801": "Samenwerkingsverband PO 28-01"}]
+        ),
+    ] = field(default_factory=dict)
 
 
+@with_config(ALWAYS_SENT)
 @dataclass
 class GemeenteFlow:
-    gemeente: str
-    leerlingen_min: int = 0
-    leerlingen_max: int = 0
-    buiten_min: int = 0  # living in another gemeente (by DUO's own gemeente) or abroad
-    buiten_max: int = 0
-    buitenland_min: int = 0
-    buitenland_max: int = 0
-    onbekend_min: int = 0
-    onbekend_max: int = 0
-    scholen: int = 0
-    scholen_aangescherpt: int = 0  # whose total (DUO vestigingen) tightened the ranges
-    naam: str = ""
+    """The pupils of one gemeente's schools and how many live elsewhere: where the school's
+    gemeente and the one that pays the jeugdhulp (the home's) differ."""
+
+    gemeente: Annotated[str, Field(examples=["GM0392"])]
+    leerlingen_min: Annotated[int, Field(examples=[15000])] = 0
+    leerlingen_max: Annotated[int, Field(examples=[15100])] = 0
+    # by DUO's own gemeente of the pupil
+    buiten_min: Annotated[
+        int,
+        Field(
+            description="pupils of its schools living in another gemeente (DUO's own) or abroad",
+            examples=[2100],
+        ),
+    ] = 0
+    buiten_max: Annotated[int, Field(examples=[2250])] = 0
+    buitenland_min: Annotated[int, Field(examples=[0])] = 0
+    buitenland_max: Annotated[int, Field(examples=[4])] = 0
+    onbekend_min: Annotated[
+        int, Field(description="pupils whose postcode DUO does not know", examples=[5])
+    ] = 0
+    onbekend_max: Annotated[int, Field(examples=[20])] = 0
+    scholen: Annotated[int, Field(description="schools with pupil counts", examples=[52])] = 0
+    scholen_aangescherpt: Annotated[
+        int, Field(description="schools whose total (DUO vestigingen) tightened the ranges", examples=[50])
+    ] = 0
+    naam: Annotated[str, Field(examples=["Haarlem (GM0392)"])] = ""
+
+
+@with_config(ALWAYS_SENT)
+@dataclass
+class Report:
+    """The whole national mismatch report, made once per day and data version: policymakers
+    read it whole, the API also serves each list a page at a time."""
+
+    swvs: list[SwvRow] = field(default_factory=list)
+    swvs_in_several_jeugdregios: Annotated[list[str], Field(examples=[["PO2704"]])] = field(
+        default_factory=list
+    )
+    swvs_in_several_jeugdregios_naam: Annotated[
+        list[str],
+        Field(
+            description="the same SWVs by name",
+            examples=[["Samenwerkingsverband Zuid-Kennemerland (PO 27-04)"]],
+        ),
+    ] = field(default_factory=list)
+    split_gemeenten: list[SplitGemeente] = field(default_factory=list)
+    pupil_flows_per_gemeente: list[GemeenteFlow] = field(default_factory=list)
+    # graph.queries.pupils says how
+    methode_leerlingen: Annotated[str, Field(description="how the pupil ranges are made")] = METHODE
+
+
+# -- the report's lists a page at a time (the API's answers) ---------------------------------
 
 
 @dataclass
-class Report:
-    swvs: list[SwvRow] = field(default_factory=list)
-    swvs_in_several_jeugdregios: list[str] = field(default_factory=list)
-    swvs_in_several_jeugdregios_naam: list[str] = field(default_factory=list)
-    split_gemeenten: list[SplitGemeente] = field(default_factory=list)
-    pupil_flows_per_gemeente: list[GemeenteFlow] = field(default_factory=list)
-    #: how the pupil ranges are made (graph.queries.pupils)
-    methode_leerlingen: str = METHODE
+class SwvRowPage(Page[SwvRow]):
+    """A page of the report's SWV rows: ``/mismatch/swvs``."""
+
+    items: list[SwvRow]
+    size: Annotated[int, Field(examples=[50])]
+    total: Annotated[int, Field(examples=[152])]
+
+
+@dataclass
+class SwvCodePage(Page[str]):
+    """A page of the SWVs spanning several jeugdregio's, by code:
+    ``/mismatch/swvs_in_several_jeugdregios``."""
+
+    items: Annotated[list[str], Field(examples=[["PO2704", "VO2705"]])]
+    size: Annotated[int, Field(examples=[50])]
+    total: Annotated[int, Field(examples=[2])]
+
+
+@dataclass
+class SplitGemeentePage(Page[SplitGemeente]):
+    """A page of the gemeenten split over SWVs of one sector: ``/mismatch/split_gemeenten``."""
+
+    items: list[SplitGemeente]
+    size: Annotated[int, Field(examples=[50])]
+    total: Annotated[int, Field(examples=[44])]
+
+
+@dataclass
+class GemeenteFlowPage(Page[GemeenteFlow]):
+    """A page of the pupil flows per gemeente: ``/mismatch/pupil_flows_per_gemeente``."""
+
+    items: list[GemeenteFlow]
+    size: Annotated[int, Field(examples=[50])]
+    total: Annotated[int, Field(examples=[13])]
 
 
 def gemeenten_per_pc4(store: GraphStore) -> dict[str, set[str]]:

@@ -10,12 +10,16 @@ wijkteam area, each seen as a set of PC4 areas and a set of gemeenten.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
+
+from pydantic import Field, with_config
 
 from graph import ids
 from graph.dated import as_of
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, Step, into, out
 from graph.queries.errors import QuestionError
 from graph.queries.names import REGIO_MEERVOUD, label
+from graph.queries.search import ALWAYS_SENT, Page
 from graph.records import NodeKey
 from graph.store import GraphStore
 
@@ -40,6 +44,9 @@ def region_key(text: str) -> NodeKey:
 
 @dataclass
 class Region:
+    """Any region as the same two sets, PC4 areas and gemeenten (with inwoners per PC4): what
+    makes an SWV comparable with a jeugdregio, a provincie or a wijkteam's area."""
+
     key: NodeKey
     name: str | None
     soort: str
@@ -50,24 +57,47 @@ class Region:
     gemeente_namen: dict[str, str] = field(default_factory=dict)  # code → name with code
 
 
+@with_config(ALWAYS_SENT)
 @dataclass
 class Overlap:
-    a: str
-    b: str
+    """How two regions cover each other, in PC4 areas, gemeenten and inwoners: the measure of
+    every mismatch between the maps; the API's answer is this type itself."""
+
+    a: Annotated[str, Field(examples=["Swv:PO2704"])]
+    b: Annotated[str, Field(examples=["Regio:JZ11"])]
     shared_pc4: list[str]
-    shared_gemeenten: list[str]
+    shared_gemeenten: Annotated[list[str], Field(examples=[["GM0377", "GM0392", "GM0397", "GM0473"]])]
     pc4_a: int
     pc4_b: int
     gemeenten_a: int
     gemeenten_b: int
-    jaccard_pc4: float
+    jaccard_pc4: Annotated[float, Field(examples=[0.8919])]
     jaccard_gemeenten: float
     inwoners_shared: int | None
-    share_of_a_inwoners: float | None
+    share_of_a_inwoners: Annotated[
+        float | None, Field(description="share of A's inwoners living in the overlap")
+    ]
     share_of_b_inwoners: float | None
-    a_naam: str = ""  # what to call them: names with codes beside
-    b_naam: str = ""
-    shared_gemeenten_naam: list[str] = field(default_factory=list)
+    # what to call them: names with codes beside
+    a_naam: Annotated[
+        str,
+        Field(
+            description="A's name with its code",
+            examples=["Samenwerkingsverband Zuid-Kennemerland (PO 27-04)"],
+        ),
+    ] = ""
+    b_naam: Annotated[str, Field(examples=["Jeugdregio Zuid-Kennemerland (JZ11)"])] = ""
+    shared_gemeenten_naam: Annotated[
+        list[str], Field(examples=[["Bloemendaal (GM0377)", "Haarlem (GM0392)"]])
+    ] = field(default_factory=list)
+
+
+@dataclass
+class OverlapPage(Page[Overlap]):
+    """A page of the regions of a type that overlap one, most shared first: ``/overlap/{region}``."""
+
+    items: list[Overlap]
+    size: Annotated[int, Field(examples=[50])]
 
 
 def _steps(kind: str, soort: str | None) -> tuple[Step, ...]:

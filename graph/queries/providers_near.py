@@ -12,82 +12,123 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
+
+from pydantic import Field
 
 from graph.dated import as_of, day_of
 from graph.props import flag, number
 from graph.queries.domain import distance_km, need_id, postcode_of, unknown_need, unknown_postcode, valid_on
 from graph.queries.errors import QuestionError
 from graph.queries.names import naam_of
-from graph.queries.search import Ref, paginate, text_of
+from graph.queries.search import Page, Ref, paginate, text_of
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
 
 
 @dataclass
-class Place:
-    id: str
-    naam: str | None
-    postcode: str | None
-    plaats: str | None
-    km: float | None
+class ProviderPlace:
+    """A location where an offer is given, with its distance from home: what decides whether a
+    provider is near enough for a child to go to."""
+
+    id: Annotated[str, Field(examples=["demo-spaarnezorg-centrum"])]
+    naam: Annotated[str | None, Field(examples=["Spaarnezorg Centrum (fictief)"])]
+    postcode: Annotated[str | None, Field(examples=["2011"])]
+    plaats: Annotated[str | None, Field(examples=["Haarlem"])]
+    km: Annotated[
+        float | None, Field(description="from the home PC4's centroid; null when unknown", examples=[0.8])
+    ]
 
 
 @dataclass
-class Offer:
-    id: str
-    naam: str | None
-    behoefte: str
-    wachttijd_weken: float | None
-    wachttijd_datum: str | None
-    wachttijd_bron: str | None
-    locaties: list[Place]
+class ProviderOffer:
+    """A provider's offer for the need (or a narrower one), with its waiting time and the day
+    and source of that figure, and where it is given: what a family compares providers by."""
+
+    id: Annotated[str, Field(examples=["demo-spaarnezorg-ambulant"])]
+    naam: Annotated[str | None, Field(examples=["Ambulante gezinsbegeleiding (fictief)"])]
+    behoefte: Annotated[
+        str, Field(description="the need the offer names (this one or a narrower)", examples=["ijw-45"])
+    ]
+    wachttijd_weken: Annotated[float | None, Field(examples=[6])]
+    wachttijd_datum: Annotated[str | None, Field(examples=["2025-09-01"])]
+    wachttijd_bron: Annotated[str | None, Field(examples=["fictief: demo-gegevens"])]
+    locaties: list[ProviderPlace]
 
 
 @dataclass
 class Buyer:
-    id: str
-    naam: str | None
-    soort: str  # gemeente, jeugdregio (or another regio soort)
+    """Who bought a contract (a gemeente or a region): whether it is the home's own buyer
+    decides if the contract counts for the child."""
+
+    id: Annotated[str, Field(examples=["JZ11"])]
+    naam: Annotated[str | None, Field(examples=["Zuid-Kennemerland"])]
+    soort: Annotated[
+        str, Field(description="gemeente or jeugdregio (or another regio soort)", examples=["jeugdregio"])
+    ]
 
 
 @dataclass
 class ContractRef:
-    id: str
+    """A contract with the provider, its buyer and period, and whether it covers the need and
+    runs on the day: a provider without one for the home may still be paid by someone else."""
+
+    id: Annotated[str, Field(examples=["demo-jz11-spaarnezorg"])]
     opdrachtgever: Buyer
-    geldig_van: str | None
-    geldig_tot: str | None
-    voor_behoefte: bool  # the contract names this need (or a narrower one)
-    geldig: bool  # valid on the reference date
+    geldig_van: Annotated[str | None, Field(examples=["2025-01-01"])]
+    geldig_tot: Annotated[str | None, Field(examples=["2027-12-31"])]
+    # it names this need (or a narrower one)
+    voor_behoefte: Annotated[
+        bool, Field(description="the contract covers the need asked for", examples=[True])
+    ]
+    # valid on the reference date (the question's day, by default today)
+    geldig: Annotated[bool, Field(description="valid today", examples=[True])]
 
 
 @dataclass
 class ProviderHit:
-    id: str
-    naam: str | None
-    plaats: str | None
-    website: str | None
-    fictief: bool | None
-    km: float | None  # to the nearest location where an offer for the need is given
-    locatie: Place | None
-    offers: list[Offer]
-    contracts: list[ContractRef]
-    contracted_by_home: bool
+    """A provider with an offer for the need: how near its nearest location is, its offers and
+    who contracts it; the API's answer item is this type itself."""
+
+    id: Annotated[str, Field(examples=["demo-spaarnezorg"])]
+    naam: Annotated[str | None, Field(examples=["Spaarnezorg Jeugd (fictief)"])]
+    plaats: Annotated[str | None, Field(examples=["Haarlem"])]
+    website: Annotated[str | None, Field(examples=["https://spaarnezorg.example"])]
+    fictief: Annotated[bool | None, Field(description="true for made-up demo providers", examples=[True])]
+    km: Annotated[
+        float | None, Field(description="to the nearest location of an offer for the need", examples=[0.8])
+    ]
+    locatie: Annotated[ProviderPlace | None, Field(description="that nearest location")]
+    offers: list[ProviderOffer]
+    contracts: Annotated[
+        list[ContractRef], Field(description="every contract with the provider, for the need first")
+    ]
+    contracted_by_home: Annotated[
+        bool,
+        Field(
+            description="a valid contract for the need by the home gemeente or its jeugdregio",
+            examples=[True],
+        ),
+    ]
 
 
 @dataclass
 class Home:
-    postcode: str
+    """The home postcode as understood, with the gemeenten and jeugdregio's it lies in: the
+    buyers whose contracts count as the home's, shown so a person can check them."""
+
+    postcode: Annotated[str, Field(examples=["2011AB"])]
     gemeenten: list[Ref]
-    jeugdregios: list[Ref]
+    jeugdregios: Annotated[list[Ref], Field(examples=[[{"id": "JZ11", "naam": None}]])]
 
 
 @dataclass
-class ProviderPage:
+class ProviderPage(Page[ProviderHit]):
+    """A page of providers with the need and the home they were found for: the answer of
+    ``/search/providers`` is this type itself."""
+
     items: list[ProviderHit]
-    page: int
-    size: int
-    total: int
-    need: Ref
+    need: Annotated[Ref, Field(examples=[{"id": "ijw-45", "naam": "Jeugdhulp ambulant"}])]
     home: Home
 
 
@@ -169,18 +210,18 @@ class _Catalogue:
         pc4s = {str(n.props.get("postcode", ""))[:4] for n in self.places.values()} - {""}
         self.centroids = {n.id: n for n in store.nodes("PC4", pc4s)}
 
-    def place(self, loc_id: str) -> Place | None:
+    def place(self, loc_id: str) -> ProviderPlace | None:
         """A location with its distance from home: its own point, else its PC4's centroid."""
         loc = self.places.get(loc_id)
         if loc is None:
             return None
         pc = text_of(loc.props.get("postcode"))
         point = loc if "lat" in loc.props and "lon" in loc.props else self.centroids.get((pc or "")[:4])
-        return Place(
+        return ProviderPlace(
             loc.id, naam_of(loc), pc, text_of(loc.props.get("plaats")), distance_km(self.home_pc4, point)
         )
 
-    def offers_of(self, provider: str) -> list[Offer]:
+    def offers_of(self, provider: str) -> list[ProviderOffer]:
         """The provider's offers for the need, each with its locations nearest first."""
         found = []
         for o in sorted(self.provider_offers[provider]):
@@ -191,7 +232,7 @@ class _Catalogue:
                 key=lambda p: (p.km is None, p.km or 0.0, p.id),
             )
             found.append(
-                Offer(
+                ProviderOffer(
                     o,
                     naam_of(self.offers[o]),
                     self.offer_need[o],
@@ -283,8 +324,8 @@ def providers_near(
 
 def _hit(
     provider: NodeRecord,
-    nearest: Place | None,
-    offers: list[Offer],
+    nearest: ProviderPlace | None,
+    offers: list[ProviderOffer],
     contracts: list[ContractRef],
     by_home: bool,
 ) -> ProviderHit:
