@@ -69,6 +69,8 @@ class ParsedFile:
             self.scope_of[edge.key] = sid
 
     def scope_for(self, key: NodeKey | EdgeKey) -> str | None:
+        """The scope a record is a version of: its own (:meth:`tag`) or else the file's first, so
+        that a run settles each record against the history of the right source."""
         return self.scope_of.get(key) or next(iter(self.scopes), None)
 
     def unique(self, line: int, field_name: str, value: str) -> bool:
@@ -82,6 +84,8 @@ class ParsedFile:
     def problem(
         self, line: int | None, field_name: str, value: object, reason: str, *, fatal: bool = True
     ) -> None:
+        """Record a problem instead of raising, so that one run shows every problem of a file;
+        ``fatal=False`` makes it a note, which refuses nothing."""
         text = "" if value is None else str(value)
         self.report.problems.append(Problem(self.report.file, line, field_name, text, reason, fatal))
 
@@ -113,6 +117,8 @@ class ParsedFile:
         scope: str | None = None,
         **props: Any,
     ) -> None:
+        """Validate one edge against the schema (which kinds the relation joins); on failure record
+        a problem and add nothing, so that a bad edge never reaches the store."""
         try:
             record = Relatie(rel=rel, van=van, naar=naar, props=props, provenance=provenance).to_record()
         except (ValidationError, SchemaError) as exc:

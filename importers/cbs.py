@@ -51,10 +51,14 @@ class Gemeenten:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """``gm_code`` and ``gm_naam`` with no column beyond CBS/PDOK's own and a gemeente code in
+        each row: the jeugdregio table shares both columns but adds region columns, so it is not this."""
         return table_fits(path, cls.REQUIRED, cls.OPTIONAL, lambda r: is_gemeente_code(r["gm_code"]))
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """A ``Gemeente`` node (code, name) per row, the anchor every other source is resolved against;
+        the version is the table's one ``jaar`` or the year in the file name, else none is stated."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         years = {r.get("jaar", "") for _, r in rows} - {""}
         year = years.pop() if len(years) == 1 else year_in_name(path) or "unknown"
@@ -73,10 +77,14 @@ class Provincies:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """Exactly ``gm_code`` and ``province``, with gemeente codes: no other table has a provincie
+        per gemeente."""
         return table_fits(path, cls.REQUIRED, (), lambda r: is_gemeente_code(r["gm_code"]))
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """A ``Provincie`` node per provincie named, as PROVINCIES spells it (``Friesland`` becomes
+        ``Fryslân``), and one ``LIGT_IN`` per gemeente; version the year in the file name, else 2025."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         year = year_in_name(path) or "2025"
         prov = Provenance(source=cls.NAME, source_date=year, import_id=import_id)
@@ -127,10 +135,14 @@ class Herindelingen:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """``bestaan tot``, ``oude`` and ``nieuwe`` with a gemeente code under ``oude``: the columns of
+        CBS's list of mergers, which no other table has."""
         return table_fits(path, cls.REQUIRED, cls.OPTIONAL, lambda r: is_gemeente_code(r["oude"]))
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Every old code a ``Gemeente`` with its ``opgeheven`` day, and ``OPGEGAAN_IN`` to the new
+        one; dated the year after the last ``eindjaar``, when the last listed merger took effect."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         years = [r.get("eindjaar", "") for _, r in rows if r.get("eindjaar", "").isdigit()]
         prov = Provenance(source=cls.NAME, source_date=f"tot {max(years, default='?')}", import_id=import_id)
@@ -225,11 +237,16 @@ class Gebieden:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """A JSON object with a ``reg`` list (the gemeenten of 2016) and at least one CBS region
+        type key: the shape of the 83287NED download, which no table of ours has."""
         data = cls._load(path)
         return data is not None and any(k in data for k in GEBIEDEN_SOORTEN)
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """A ``Regio`` node per code and ``HOORT_BIJ`` from today's gemeente with the 2016 gemeenten
+        that led to it (``gemeenten_2016``, ``deels``), each region type a scope of its own;
+        version 2016 unless the file name says otherwise."""
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
         data = cls._load(path) or {}
         gemeenten = data.get("reg", [])
@@ -311,10 +328,14 @@ class Woonplaatsen:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """The woonplaats and COROP columns with a gemeente code per row: only CBS's woonplaatsen
+        table has both, and it is the one source of COROP-gebieden."""
         return table_fits(path, cls.REQUIRED, cls.OPTIONAL, lambda r: is_gemeente_code(r["gemeentecode"]))
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Each gemeente of today with its ``woonplaatsen`` (a code followed through herindelingen),
+        a COROP ``Regio`` with its name and one ``HOORT_BIJ`` to it; version 2024 unless the name says."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         year = year_in_name(path) or "2024"
         prov = Provenance(source=cls.NAME, source_date=year, import_id=import_id)
@@ -382,12 +403,17 @@ class Gemeentegrenzen:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """A GeoJSON FeatureCollection whose first feature has a ``gemeentecode`` property: other
+        GeoJSON (regions, PC4 areas) carries other codes."""
         data = cls._load(path)
         features = (data or {}).get("features") or [{}]
         return "gemeentecode" in (features[0].get("properties") or {})
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Only a gemeente of today gets its outline (``grens``) and ``inwoners``: an outline of a
+        former gemeente is a note, since it would draw a wrong map; version the file's ``jaar``
+        or the year in its name."""
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
         features = (cls._load(path) or {}).get("features", [])
         parsed.report.rows_read = len(features)

@@ -146,6 +146,8 @@ class Vestigingen:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """A GeoJSON FeatureCollection (zipped as DUO ships it, or not) whose first feature has
+        ``brin_nummer`` and ``vestigingscode``: DUO's school key, which no other GeoJSON carries."""
         data = cls._open(path)
         if not data or data.get("type") != "FeatureCollection":
             return False
@@ -155,6 +157,9 @@ class Vestigingen:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """One ``School`` per BRIN + vestigingscode (a location listed under several types is one
+        school), the authority for its name, kind and address, with ``LIGT_IN`` to its PC4 and
+        gemeente; version the year and month in the file name, else 2024-11."""
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
         data = cls._open(path) or {}
         features = data.get("features", [])
@@ -247,10 +252,15 @@ class PoBevoegdGezag:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """DUO's PO columns, ``bevoegd_gezag_nummer`` among them, and no others: the pupils file
+        shares most of them but adds ``postcode_leerling``, so it is not taken for this one."""
         return table_fits(path, cls.REQUIRED, cls.OPTIONAL)
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Each ``School`` (its name and kind only where the location file has not given them),
+        ``BESTUURT`` from its ``Schoolbestuur`` and ``LIGT_IN`` its gemeente and PC4, as of
+        2024-10-01."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(
             source="DUO leerlingen po (vestigingen, bevoegd gezag)",

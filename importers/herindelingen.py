@@ -36,11 +36,16 @@ SCOPE = "cbs:grenswijzigingen"
 
 
 class Grenswijzigingen:
+    """``jaar_van,jaar_naar,gm_code_oud,gm_code_nieuw,adressen,aandeel_van_oud``: the published
+    table of herindelingen with shares, which wins over the typed-in ones (module docstring)."""
+
     NAME = "gemeentelijke grenswijzigingen (met aandelen)"
     REQUIRED = ("jaar_van", "jaar_naar", "gm_code_oud", "gm_code_nieuw", "aandeel_van_oud")
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """The five columns (``adressen`` optional) with a year, a gemeente code and a share in each
+        row: ``aandeel_van_oud`` is what no merger list of ours has."""
         return table_fits(
             path,
             cls.REQUIRED,
@@ -54,6 +59,9 @@ class Grenswijzigingen:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Per gemeente that ended: the ``Gemeente`` with ``opgeheven`` (and ``opgesplitst_in``), and
+        ``OPGEGAAN_IN`` with ``datum`` and ``aandeel`` to each real part; boundary corrections and
+        disagreements with the typed-in herindelingen are notes. Version: the file name's last year."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         moves: dict[tuple[int, str], list[tuple[int, str, float]]] = defaultdict(list)
         for line, row in rows:

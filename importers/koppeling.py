@@ -41,6 +41,9 @@ FIELDS = ("soort", "specialismen", "doelgroep")
 
 @dataclass(frozen=True)
 class Rule:
+    """One line of the shipped table: a word in a field of an offer gives a need, optionally only
+    for a doelgroep or financiering; numbered by its place so that an edge can name it."""
+
     number: int
     veld: str
     woord: str  # normalised
@@ -50,6 +53,8 @@ class Rule:
     toelichting: str
 
     def text(self, version: str) -> str:
+        """The ``regel`` an edge carries: rule number, table version and the word, so that whoever
+        doubts a derived need can find the line of the table that gave it."""
         return f"regel {self.number} van de behoefte-koppeling ({version}): {self.veld} '{self.woord}'"
 
 
@@ -60,6 +65,8 @@ def normal(text: str) -> str:
 
 
 def table_path() -> Path:
+    """The table shipped inside the package (found through :mod:`importlib.resources`), so that
+    an installed copy derives the same needs as a checkout."""
     return Path(str(resources.files("importers") / "reference" / "behoefte-koppeling.yaml"))
 
 

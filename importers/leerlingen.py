@@ -75,6 +75,8 @@ def _plain(name: str) -> str:
 
 
 class LeerlingenPostcode:
+    """One of DUO's per-gemeente files of pupils per school per home PC4 (module docstring)."""
+
     NAME = "DUO leerlingen po naar postcode leerling"
     REQUIRED = ("instellingscode", "vestigingscode", "postcode_leerling", "peildatum")
     OPTIONAL = (
@@ -95,10 +97,15 @@ class LeerlingenPostcode:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """``instellingscode``, ``vestigingscode``, ``postcode_leerling`` and ``peildatum`` and only
+        DUO's columns: the pupil's postcode is what tells it from DUO's other school tables."""
         return table_fits(path, cls.REQUIRED, cls.OPTIONAL)
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """A ``LEERLINGEN_UIT`` per school and home PC4 with the exact and masked counts, pupils
+        abroad or unplaced kept on the ``School``; a version of each school gemeente's scope as of
+        the (earliest) ``peildatum``. An empty file is a note: DUO publishes some so."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         if not rows and not parsed.report.problems:
             parsed.problem(

@@ -83,6 +83,10 @@ def _scope_and_version(header: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+    """The first line that is not a comment is the header (source, scope, version); every
+    later line is one node or one edge, validated alone, so that a bad line is a problem with
+    its number and the others still count. Without a valid header nothing is read: no record
+    could say where it came from."""
     name = str(path)
     out = ParsedFile(FileReport(file=name, format=NAME))
     report = out.report

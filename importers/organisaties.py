@@ -204,11 +204,16 @@ def _parse_rows(
 
 
 class OrganisatiesCsv:
+    """The CSV form of the organisaties format: one row per organisation or desk."""
+
     NAME = f"{NAME} (CSV)"
     REQUIRED = ("soort", "code")
 
     @staticmethod
     def sniff(path: Path) -> bool:
+        """By the header only: ``soort`` and ``code``, at least one of ``naam``/``telefoon``/``email``/
+        ``rol`` (``soort,code`` alone says too little) and no column outside KEYS; the values are
+        not looked at, so that a row with a wrong ``soort`` is reported rather than unrecognised."""
         cols = set(header_of(path) or [])
         return (
             {"soort", "code"} <= cols
@@ -218,6 +223,8 @@ class OrganisatiesCsv:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Each row an organisation's node (name, address, website) and its ``Contact`` with
+        ``HEEFT_CONTACT``, in its own scope; version the latest ``peildatum``, source the first ``bron``."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         items = [
             _Row(
@@ -231,14 +238,20 @@ class OrganisatiesCsv:
 
 
 class OrganisatiesYaml:
+    """The YAML form of the organisaties format: a list under ``organisaties:``, written by hand."""
+
     NAME = f"{NAME} (YAML)"
 
     @staticmethod
     def sniff(path: Path) -> bool:
+        """By the top key ``organisaties`` only, so that a file with a YAML error is still ours and
+        the error is reported with its line."""
         return has_top_key(path, "organisaties")
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """As the CSV form, with the file's ``bron`` and ``peildatum``; an unknown key or a value that
+        is not a single value refuses the organisation (a typo would otherwise be lost silently)."""
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
         root = compose(path, parsed)
         if root is None:

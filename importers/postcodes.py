@@ -32,16 +32,23 @@ PC4_GEMEENTE_NAAM = "in welke gemeente een PC4 ligt"
 
 
 class CbsPostcodes:
+    """``postcode,gemeente,inwoners,…`` (CBS 2021): each PC4's plaats, inwoners and gemeente, the
+    gemeente named by its 2021 name (module docstring)."""
+
     NAME = "CBS postcodes (PC4)"
     REQUIRED = ("postcode", "gemeente", "inwoners")
     OPTIONAL = ("inwoners_man", "inwoners_vrouw", "plaats", "provincie", "nuts3", "ggdregio")
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """``postcode``, ``gemeente`` and ``inwoners`` with digits as postcodes: no other table counts
+        inwoners per PC4 (and its gemeente is a name, not a code)."""
         return table_fits(path, cls.REQUIRED, cls.OPTIONAL, lambda r: r["postcode"].isdigit())
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context) -> ParsedFile:
+        """A ``PC4`` with plaats and inwoners per row, and ``LIGT_IN`` to the gemeente its name or
+        woonplaats resolves to today, in the ``pc4-gemeente`` scope; PC3/PC2 sums are skipped."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         year = year_in_name(path) or "2021"
         prov = Provenance(source="CBS postcodes PC4", source_date=year, import_id=import_id)
@@ -86,15 +93,20 @@ class CbsPostcodes:
 
 
 class Pc4Coordinaten:
+    """``postcode,lat,lon``: the middle of each PC4, for what is near whom and for the map."""
+
     NAME = "PC4 centroids"
     REQUIRED = ("postcode", "lat", "lon")
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """Exactly ``postcode``, ``lat`` and ``lon``: no other table of ours has coordinates."""
         return table_fits(path, cls.REQUIRED)
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context) -> ParsedFile:
+        """``lat`` and ``lon`` on each ``PC4`` (decimal commas read too); a spreadsheet's total row is
+        skipped with a note. Version the year in the file name, else 2024."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         year = year_in_name(path) or "2024"
         prov = Provenance(source="PC4 centroids", source_date=year, import_id=import_id)
@@ -177,6 +189,8 @@ class Pc4Gemeente(_Pc4Shares):
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context) -> ParsedFile:
+        """``LIGT_IN`` from each PC4 to every gemeente of today it has addresses in, with ``aandeel``
+        and ``adressen``: the newer version of the ``pc4-gemeente`` scope, dated by the file name."""
         parsed, rows, prov = cls._rows(path, import_id)
         parsed.source(
             PC4_GEMEENTE, PC4_GEMEENTE_NAAM, prov.source_date if prov.source_date != "onbekend" else None
@@ -218,6 +232,8 @@ class Pc4Wijk(_Pc4Shares):
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context) -> ParsedFile:
+        """``LIGT_IN`` from each PC4 to its wijken (with ``aandeel``), and from each wijk to the
+        gemeente of today its code holds (``WK`` + the gemeente's four digits)."""
         parsed, rows, prov = cls._rows(path, import_id)
         parsed.source(
             "pc4-wijk",

@@ -56,10 +56,18 @@ def columns_of(path: Path) -> list[str]:
 
 
 def is_gemeente_code(value: str) -> bool:
+    """A CBS gemeente code with or without its ``GM`` (sources write both), any case.
+
+    >>> is_gemeente_code("GM0363"), is_gemeente_code("0363"), is_gemeente_code("363")
+    (True, True, False)"""
     return re.fullmatch(r"(?i)(GM)?\d{4}", value.strip()) is not None
 
 
 def is_pc4(value: str) -> bool:
+    """A four-digit postcode: none starts with 0, so ``0123`` is a number, not a PC4.
+
+    >>> is_pc4("1011"), is_pc4("0123"), is_pc4("1011AB")
+    (True, False, False)"""
     return re.fullmatch(r"[1-9]\d{3}", value.strip()) is not None
 
 
@@ -73,12 +81,23 @@ def is_share(value: str) -> bool:
 
 
 def is_count(value: str) -> bool:
+    """Digits only and ASCII only: ``str.isdigit`` alone also takes ``²`` and other digits no
+    count is written in.
+
+    >>> is_count("12"), is_count("²"), is_count("-1")
+    (True, False, False)"""
     return value.strip().isascii() and value.strip().isdigit()
 
 
 def is_year(value: str) -> bool:
+    """A year of this or the last century, so that a four-digit code or count is not taken for one."""
     return re.fullmatch(r"(19|20)\d{2}", value.strip()) is not None
 
 
 def is_region_code(value: str, prefix: str) -> bool:
+    """A CBS region code of the kind ``prefix`` names (``JZ01``, ``MC25``): the prefix, any case,
+    and two to four digits, so that a gemeente code in a region column does not pass.
+
+    >>> is_region_code("jz01", "JZ"), is_region_code("GM0363", "JZ")
+    (True, False)"""
     return re.fullmatch(rf"(?i){prefix}\d{{2,4}}", value.strip()) is not None

@@ -62,11 +62,15 @@ def year_in_name(path: Path) -> str | None:
 
 
 class RegioNamen:
+    """``regiotype,jaar,statcode,statnaam``: the name of each region of one year, per kind."""
+
     NAME = "CBS regio-namen"
     REQUIRED = ("regiotype", "jaar", "statcode", "statnaam")
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """The four columns, a ``regiotype`` this product uses and a year in ``jaar``: the CBS/PDOK
+        list of region names, which has no gemeente column."""
         return table_fits(
             path,
             cls.REQUIRED,
@@ -76,6 +80,8 @@ class RegioNamen:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """A named ``Regio`` per ``statcode``, each kind its own scope (``cbs:regio-namen:<soort>``)
+        of that ``jaar``: the names of one kind are refreshed apart from another's. One year a file."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         years = sorted({r["jaar"] for _, r in rows if is_year(r["jaar"])})
         if len(years) > 1:
@@ -130,10 +136,15 @@ class GemeenteRegio:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """``gm_code``, ``jz_code`` or ``rmc_code`` and ``overlap_share`` with a share in each row:
+        only the derived tables carry an overlap share, which tells them from CBS's gemeenten."""
         return cls._variant(path) is not None
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """One ``HOORT_BIJ`` per gemeente of today to the region covering most of it, with its
+        ``aandeel`` and the runner-up's, marked ``afgeleid``; a newer version of the region
+        indeling's scope, dated by the year the file name must carry."""
         short = cls._variant(path) or "jz"
         soort, _ = cls.VARIANTS[short]
         code, naam, runner = f"{short}_code", f"{short}_naam", f"runner_up_{short}"
@@ -240,6 +251,8 @@ class RegioGrenzen:
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """A TopoJSON ``Topology`` whose objects' first geometry has a ``statcode``: CBS's region
+        layers; the gemeente outlines come as GeoJSON instead."""
         data = cls._load(path)
         objects = (data or {}).get("objects") or {}
         return any(
@@ -251,6 +264,8 @@ class RegioGrenzen:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Each region's outline (``grens``, as GeoJSON text like a gemeente's) and name, its kind
+        from the code's prefix; version the year in the object's name (``jeugdregio_2025``)."""
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
         data = cls._load(path) or {}
         try:

@@ -13,6 +13,9 @@ from graph.records import EdgeKey, NodeKey
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing wrong with a file, where it is (line, field, value) and why, so that it can be
+    fixed in the source; a problem that is not ``fatal`` is a note and refuses nothing."""
+
     file: str
     line: int | None
     field: str
@@ -49,6 +52,9 @@ def _short(value: Any) -> str:
 
 @dataclass
 class FileReport:
+    """One file's outcome: what was read, what the store made of it, and its problems; the
+    counts are what the store did, so a re-import of the same file shows all unchanged."""
+
     file: str
     format: str = ""
     rows_read: int = 0
@@ -70,6 +76,8 @@ class FileReport:
 
 @dataclass
 class ImportReport:
+    """One run's outcome, file by file: what the CLI prints and the API returns."""
+
     import_id: str
     files: list[FileReport] = field(default_factory=list)
     applied: bool = False
@@ -78,13 +86,17 @@ class ImportReport:
 
     @property
     def problems(self) -> list[Problem]:
+        """Every file's problems in one list, in file order: a fatal one stops the run applying."""
         return [p for f in self.files for p in f.problems]
 
     @property
     def changed(self) -> bool:
+        """Whether the store changed: a run that only repeats what the store holds did nothing."""
         return any(f.created or f.updated or f.removed for f in self.files)
 
     def as_dict(self) -> dict[str, Any]:
+        """The report as JSON data, without ``origins``: those are record keys for attributing store
+        outcomes, not something a user reads."""
         return {
             "import_id": self.import_id,
             "applied": self.applied,
@@ -94,6 +106,8 @@ class ImportReport:
         }
 
     def text(self) -> str:
+        """The report for people: a line per file, its problems under it, and a last line saying why
+        nothing was written or changed (a dry run, a refusal, or the store already holding it)."""
         lines = []
         for f in self.files:
             version = f", version {f.version}" if f.version else ""

@@ -79,6 +79,9 @@ def _base(name: str) -> str:
 
 
 class GemeenteResolver:
+    """Finds today's gemeente for a code or name of any year, and says by which rule, so that a
+    report can show how a row was placed; it answers ``None`` rather than guess."""
+
     def __init__(
         self,
         current: Mapping[str, str],
@@ -130,6 +133,8 @@ class GemeenteResolver:
         return code, f"woonplaats {place}, which lies in {self.current[code]} now"
 
     def by_code(self, code: str) -> tuple[str | None, str]:
+        """Follow the code through herindelingen to the gemeente that exists now (a chain, as in
+        several rounds of mergers, and never looping); ``None`` when it leads to none of today."""
         seen = set()
         how = "code"
         while code not in self.current and code in self.successor and code not in seen:
@@ -139,6 +144,8 @@ class GemeenteResolver:
         return (code, how) if code in self.current else (None, "unknown code")
 
     def by_name(self, name: str) -> tuple[str | None, str]:
+        """By the normalised name, then without a provincie suffix, then as a former gemeente's name
+        followed through herindelingen; a base or former name two gemeenten share places nothing."""
         key = normalise(name)
         if not key:
             return None, "no name given"

@@ -19,15 +19,21 @@ from importers.recognise import is_pc4, table_fits
 
 
 class SwvPc4:
+    """``pc4,po_swv,vo_swv``: the regulation's PC4 table, a PO and a VO SWV for every PC4."""
+
     NAME = "SWV regio-indeling per PC4"
     REQUIRED = ("pc4", "po_swv", "vo_swv")
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
+        """``pc4``, ``po_swv`` and ``vo_swv`` (``gemeentenaam`` allowed) with a PC4 per row: the two
+        SWV columns are the regulation's own."""
         return table_fits(path, cls.REQUIRED, ("gemeentenaam",), lambda r: is_pc4(r["pc4"]))
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """An ``Swv`` per code and one ``IN_WERKGEBIED`` per PC4 and sector, as the regulation of
+        2015-04-23 has it; a PO code in the VO column is refused, a cell without a code is a note."""
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         prov = Provenance(
             source="Regeling regio-indeling SWV (BWBR0032324)", source_date="2015-04-23", import_id=import_id

@@ -18,6 +18,9 @@ from importers.formats import HEAD, read_head
 
 @dataclass
 class Table:
+    """A CSV file as formats read it: lower-cased column names, rows keyed by them with the line
+    each begins on, and the rows that could not be read kept apart so they become problems."""
+
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]]
     delimiter: str
@@ -99,6 +102,9 @@ def sample_table(path: Path, limit: int = 25) -> Table | None:
 
 
 def read_table(path: Path) -> Table:
+    """The whole file as a :class:`Table`: a row with more values than columns is set aside as
+    damaged rather than cut short, and each row has the line it begins on (a quoted value may
+    span lines), so that a problem points at the line a user sees in an editor."""
     text, encoding, bad_lines = _decode(path.read_bytes())
     first = text.splitlines()[0] if text else ""
     delimiter = _delimiter(first)
@@ -129,6 +135,8 @@ def read_table(path: Path) -> Table:
 
 
 def missing_columns(columns: list[str], required: tuple[str, ...]) -> list[str]:
+    """The required columns the file lacks, in the format's order: all of them in one problem,
+    so that a user fixes the header once, not once per run."""
     return [c for c in required if c not in columns]
 
 

@@ -203,6 +203,8 @@ class _Offer:
 
 
 class TwenteWachttijden:
+    """The scraped offers and waiting times of Twente's youth-care providers (module docstring)."""
+
     NAME = "Jeugdhulp Twente wachttijden (JSON)"
 
     @staticmethod
@@ -219,6 +221,8 @@ class TwenteWachttijden:
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """A ``Zorgaanbieder`` per provider name and an ``Aanbod`` per row with ``BIEDT``, the waiting
+        time to intake only; dated by ``generatedAt`` (else the latest row ``date``)."""
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
         try:
             text = path.read_bytes().decode("utf-8-sig")

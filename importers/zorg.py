@@ -143,6 +143,8 @@ class Aanbod(_Rows):
 
     @staticmethod
     def sniff(path: Path) -> bool:
+        """By the header, and leniently: an offer column and a provider column, no ``contract_id``; a
+        hand-made sheet that lacks a required column is then still ours, and parse names it."""
         cols = set(header_of(path) or [])
         return (
             bool(cols & {"aanbod_id", "aanbod_naam"})
@@ -152,6 +154,9 @@ class Aanbod(_Rows):
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """Per row a ``Zorgaanbieder``, its ``Aanbod`` (a waiting time only with its date and source)
+        and ``Locatie``, joined by ``BIEDT``, ``HEEFT_LOCATIE`` and ``OP_LOCATIE``, with the named
+        needs; each provider's rows are a version of its own scope (``zorgaanbod:<aanbieder>``)."""
         parsed, rows, prov = cls._start(path, import_id)
         for line, row in rows:
             if cls._filled(parsed, line, row):
@@ -286,11 +291,16 @@ class Contracten(_Rows):
 
     @staticmethod
     def sniff(path: Path) -> bool:
+        """``contract_id``, or ``opdrachtgever`` with ``geldig_van``: a contract sheet by either, so a
+        sheet without its id column is still recognised and reported as missing it."""
         cols = set(header_of(path) or [])
         return "contract_id" in cols or {"opdrachtgever", "geldig_van"} <= cols
 
     @classmethod
     def parse(cls, path: Path, import_id: str, context: Context | None = None) -> ParsedFile:
+        """A ``Contract`` per row, ``OPDRACHTGEVER_VAN`` from each gemeente of today (a name or old code
+        resolved) or region, ``GECONTRACTEERD`` to the provider; a version of the first client's
+        scope (``contracten:<opdrachtgever>``)."""
         parsed, rows, prov = cls._start(path, import_id)
         names: dict[str, str] = {}
         if context is not None:
