@@ -28,8 +28,8 @@ from graph.queries.mismatch import (
     SwvRowPage,
     current_report,
 )
-from graph.queries.search import Page as PageOf
-from graph.queries.search import paginate
+from graph.queries.pages import Page as PageOf
+from graph.queries.pages import paginate
 
 router = APIRouter(tags=["mismatch"])
 

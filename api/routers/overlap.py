@@ -11,7 +11,7 @@ from api.deps import DatedDep
 from api.params import Page, Size
 from api.problems import Problem
 from graph.queries.overlap import Overlap, OverlapPage, overlap, overlapping
-from graph.queries.search import paginate
+from graph.queries.pages import paginate
 
 router = APIRouter(tags=["overlap"])
 

@@ -15,15 +15,9 @@ from fastapi import APIRouter, Query, Response
 from api.deps import DatedDep
 from api.params import NO_STORE, Need, Page, Postcode, Size
 from api.problems import Problem
+from graph.queries.hits import GemeentePage, SchoolPage, SwvPage
 from graph.queries.providers_near import ProviderPage, providers_near
-from graph.queries.search import (
-    GemeentePage,
-    SchoolPage,
-    SwvPage,
-    search_gemeenten,
-    search_schools,
-    search_swvs,
-)
+from graph.queries.search import search_gemeenten, search_schools, search_swvs
 from graph.queries.words import MAX_QUERY, MIN_QUERY
 
 router = APIRouter(prefix="/search", tags=["search"])

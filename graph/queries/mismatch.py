@@ -19,8 +19,8 @@ from graph.dated import as_of, day_of
 from graph.queries.cache import CACHE
 from graph.queries.domain import valid_on
 from graph.queries.names import label
+from graph.queries.pages import ALWAYS_SENT, Page
 from graph.queries.pupils import METHODE, Flow, SchoolPupils, school_pupils
-from graph.queries.search import ALWAYS_SENT, Page
 from graph.records import NodeKey
 from graph.store import GraphStore
 

@@ -19,7 +19,7 @@ from graph.dated import as_of
 from graph.neighbourhood import Lookup, Neighbourhood, Seed, Step, into, out
 from graph.queries.errors import QuestionError
 from graph.queries.names import REGIO_MEERVOUD, label
-from graph.queries.search import ALWAYS_SENT, Page
+from graph.queries.pages import ALWAYS_SENT, Page
 from graph.records import NodeKey
 from graph.store import GraphStore
 

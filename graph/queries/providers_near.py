@@ -21,7 +21,7 @@ from graph.props import flag, number
 from graph.queries.domain import distance_km, need_id, postcode_of, unknown_need, unknown_postcode, valid_on
 from graph.queries.errors import QuestionError
 from graph.queries.names import naam_of
-from graph.queries.search import Page, Ref, paginate, text_of
+from graph.queries.pages import Page, Ref, paginate, text_of
 from graph.records import NodeKey, NodeRecord
 from graph.store import GraphStore
 

@@ -13,8 +13,7 @@ rebuilt when the store's :meth:`~graph.store.GraphStore.data_version` changes (s
 :mod:`graph.queries.cache`), so a search over ~10,000 schools
 costs milliseconds; only what the hits of one page show is read from the store, fresh.
 
->>> paginate(list("abcde"), page=2, size=2)
-(['c', 'd'], 5)
+What a search finds is :mod:`graph.queries.hits`; how a list is paged, :mod:`graph.queries.pages`.
 """
 
 from __future__ import annotations
@@ -22,22 +21,26 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, TypeVar
-
-from pydantic import ConfigDict, Field, with_config
 
 from graph import ids
 from graph.dated import as_of
 from graph.props import texts, whole
 from graph.queries.cache import CACHE
 from graph.queries.domain import SECTOR
-from graph.queries.errors import QuestionError
-from graph.queries.names import label_of, naam_of
+from graph.queries.hits import (
+    FormerGemeente,
+    GemeenteHit,
+    GemeentePage,
+    SchoolHit,
+    SchoolPage,
+    SwvHit,
+    SwvPage,
+)
+from graph.queries.names import naam_of
+from graph.queries.pages import Ref, paginate, text_of
 from graph.queries.words import WordIndex, normalise, words_of_question
 from graph.records import NodeRecord
 from graph.store import GraphStore
-
-T = TypeVar("T")
 
 #: Words that make a school's kind findable ("speciaal basisonderwijs Haarlem").
 SOORT_WORDS = {
@@ -55,196 +58,6 @@ SOORT_WORDS = {
 OFFICIAL_NAME_BONUS = 0.3
 ALIAS_BONUS = 0.2
 START_BONUS = 0.1  # the question is the start of a name
-
-
-# -- pages, and what every list shows ------------------------------------------------------
-
-
-def _no_defaults(schema: dict[str, Any]) -> None:
-    for prop in schema.get("properties", {}).values():
-        prop.pop("default", None)
-
-
-#: For an answer's dataclass whose fields have defaults (filled in after construction): every
-#: field is always sent, so its schema says required and shows no default.
-ALWAYS_SENT = ConfigDict(json_schema_serialization_defaults_required=True, json_schema_extra=_no_defaults)
-
-
-@dataclass
-class Page(Generic[T]):
-    """One page of a ranked list with the length of the whole: every paginated answer of the
-    API has this shape (``{items, page, size, total}``), so a client pages them all alike."""
-
-    items: list[T]
-    page: Annotated[int, Field(examples=[1])]
-    size: Annotated[int, Field(examples=[20])]
-    total: Annotated[int, Field(examples=[1])]
-
-
-@dataclass
-class Ref:
-    """A party by code and name, where an answer points at a gemeente, provincie or region
-    without saying more about it."""
-
-    id: Annotated[str, Field(examples=["GM0392"])]
-    naam: Annotated[str | None, Field(examples=["Haarlem"])]
-
-
-def paginate(ranked: list[T], page: int, size: int) -> tuple[list[T], int]:
-    """One page of a ranked list, and the length of the whole list."""
-    if page < 1 or not 1 <= size <= 200:
-        raise QuestionError("page" if page < 1 else "size", "page begint bij 1; size is 1 tot en met 200")
-    return ranked[(page - 1) * size : page * size], len(ranked)
-
-
-def text_of(value: object) -> str | None:
-    """A property as text, None for none or empty."""
-    return str(value) if value not in (None, "") else None
-
-
-# -- hits ------------------------------------------------------------------------------------
-
-
-@with_config(ALWAYS_SENT)
-@dataclass
-class SchoolHit:
-    """A school found by what was typed, with what a person needs to pick the right one
-    (plaats, gemeente, kind) and why it matched; the API's answer item is this type itself."""
-
-    id: Annotated[str, Field(description="BRIN + vestigingscode", examples=["15UJ00"])]
-    naam: Annotated[str | None, Field(examples=["Openbare Basisschool De Kring/Hannie Schaft School"])]
-    plaats: Annotated[
-        str | None,
-        Field(
-            description="the school's own plaats, else that of its PC4, else its gemeente",
-            examples=["Haarlem"],
-        ),
-    ]
-    gemeente: Annotated[Ref | None, Field(description="the gemeente the school lies in")]
-    soort: Annotated[str | None, Field(description="BAO, SBO, SO, VSO, SO/VSO, VO", examples=["BAO"])]
-    sector: Annotated[str | None, Field(description="PO or VO (the SWV's sector)", examples=["PO"])]
-    postcode: Annotated[str | None, Field(examples=["2011KZ"])]
-    score: Annotated[
-        float,
-        Field(
-            description="higher is better: 3 an exact code, 2 a BRIN prefix, about 0.5–1.3 a name",
-            examples=[3.0],
-        ),
-    ]
-    matched_on: Annotated[
-        list[str],
-        Field(description="what matched: id, naam, plaats, postcode, soort", examples=[["naam", "plaats"]]),
-    ]
-    label: Annotated[
-        str,
-        Field(
-            description="what to call it: its name with its code",
-            examples=["Openbare Basisschool De Kring/Hannie Schaft School (15UJ00)"],
-        ),
-    ] = ""
-
-    def __post_init__(self) -> None:
-        self.label = label_of("School", self.id, self.naam)
-
-
-@dataclass
-class SchoolPage(Page[SchoolHit]):
-    """A page of schools found: the answer of ``/search/schools``."""
-
-    items: list[SchoolHit]
-
-
-@dataclass
-class FormerGemeente:
-    """A gemeente that merged into one of today, named in a hit found by its old name or code:
-    it tells the person why Haarlemmerliede led to Haarlemmermeer."""
-
-    id: Annotated[str, Field(examples=["GM0393"])]
-    naam: Annotated[str | None, Field(examples=["Haarlemmerliede en Spaarnwoude"])]
-    opgeheven: Annotated[
-        str | None, Field(description="first day it no longer existed", examples=["2019-01-01"])
-    ]
-
-
-@with_config(ALWAYS_SENT)
-@dataclass
-class GemeenteHit:
-    """A gemeente found by what was typed, with its provincie and size to tell namesakes apart
-    and, when found by a former gemeente, which one; the API's answer item is this type itself."""
-
-    id: Annotated[str, Field(examples=["GM0394"])]
-    naam: Annotated[str | None, Field(examples=["Haarlemmermeer"])]
-    provincie: Annotated[Ref | None, Field(examples=[{"id": "PV27", "naam": "Noord-Holland"}])]
-    inwoners: Annotated[int | None, Field(examples=[162000])]
-    opgeheven: Annotated[
-        str | None,
-        Field(
-            description="set only for a former gemeente whose successor the kaart does not know",
-            examples=[None],
-        ),
-    ]
-    via: Annotated[
-        FormerGemeente | None,
-        Field(description="found by the name or code of this former gemeente, which merged into it"),
-    ]
-    score: Annotated[float, Field(examples=[0.95])]
-    matched_on: Annotated[
-        list[str],
-        Field(
-            description="id, naam, woonplaats, or 'voormalige …' for a former gemeente's",
-            examples=[["voormalige naam"]],
-        ),
-    ]
-    label: Annotated[
-        str, Field(description="what to call it: its name with its code", examples=["Haarlem (GM0392)"])
-    ] = ""
-
-    def __post_init__(self) -> None:
-        self.label = label_of("Gemeente", self.id, self.naam)
-
-
-@dataclass
-class GemeentePage(Page[GemeenteHit]):
-    """A page of gemeenten found: the answer of ``/search/gemeenten``."""
-
-    items: list[GemeenteHit]
-
-
-@with_config(ALWAYS_SENT)
-@dataclass
-class SwvHit:
-    """A samenwerkingsverband found by code, name or a gemeente in its region, with those
-    gemeenten: the open data has codes but no names, so the gemeenten say which one it is."""
-
-    id: Annotated[str, Field(examples=["PO2704"])]
-    naam: Annotated[
-        str | None, Field(description="open data gives codes only; a name when imported", examples=[None])
-    ]
-    sector: Annotated[str | None, Field(examples=["PO"])]
-    gemeenten: Annotated[
-        list[Ref],
-        Field(
-            description="the gemeenten its region touches", examples=[[{"id": "GM0392", "naam": "Haarlem"}]]
-        ),
-    ]
-    score: Annotated[float, Field(examples=[3.0])]
-    matched_on: Annotated[list[str], Field(description="id, naam or gemeente", examples=[["id"]])]
-    label: Annotated[
-        str,
-        Field(
-            description="what to call it: its name with its code", examples=["Samenwerkingsverband PO 27-04"]
-        ),
-    ] = ""
-
-    def __post_init__(self) -> None:
-        self.label = label_of("Swv", self.id, self.naam)
-
-
-@dataclass
-class SwvPage(Page[SwvHit]):
-    """A page of samenwerkingsverbanden found: the answer of ``/search/swvs``."""
-
-    items: list[SwvHit]
 
 
 @dataclass
