@@ -215,11 +215,10 @@ def resolve(
     home_pc4 = g.node(NodeKey("PC4", home[:4]))
     if home_pc4 is None:
         raise unknown_postcode(home[:4])
-    warnings: list[str] = []
     soort = str(school_node.props.get("soort") or "")
     # SBO is the SWV's own provision within regular education: its SWV is that of its address
     regular = enrolled_regular if enrolled_regular is not None else soort in ("BAO", "SBO", "VO")
-    gemeente = _home_gemeente(g, home, warnings)
+    gemeente, warnings = _home_gemeente(g, home)
     return Question(dated, day, g, school_node, need_node, home, home_pc4, gemeente, regular, warnings)
 
 
@@ -232,12 +231,13 @@ def _codes(school: str, postcode: str, need: str) -> tuple[str, str, str]:
     return school_id, postcode_of(postcode), need_id(need)
 
 
-def _home_gemeente(g: Reads, home: str, warnings: list[str]) -> EdgeRecord | None:
+def _home_gemeente(g: Reads, home: str) -> tuple[EdgeRecord | None, list[str]]:
     """The gemeente of the home address: the PC4's, or for a PC4 on a border the one its
-    PC6 lies in (through buurt and wijk) or else the one with the largest share, saying so."""
+    PC6 lies in (through buurt and wijk) or else the one with the largest share, saying so
+    in the warning it returns."""
     edges = g.out(NodeKey("PC4", home[:4]), "LIGT_IN", "Gemeente")
     if len(edges) <= 1:
-        return edges[0] if edges else None
+        return (edges[0] if edges else None), []
     by_pc6 = {
         gm.dst
         for b in g.out(NodeKey("PC6", home), "LIGT_IN", "Buurt")
@@ -246,14 +246,14 @@ def _home_gemeente(g: Reads, home: str, warnings: list[str]) -> EdgeRecord | Non
     }
     chosen = [e for e in edges if e.dst in by_pc6]
     if len(chosen) == 1:
-        return chosen[0]
+        return chosen[0], []
     edges = sorted(edges, key=lambda e: -share(e))
     shares = ", ".join(f"{g.named(e.dst)}: {_pct(e)}" for e in edges)
-    warnings.append(
+    warning = (
         f"Postcode {home[:4]} ligt in meer gemeenten: {shares}. Het antwoord gaat uit van "
         f"{g.named(edges[0].dst)}, de gemeente met het grootste deel; geef de volledige postcode (PC6)."
     )
-    return edges[0]
+    return edges[0], [warning]
 
 
 def share(e: EdgeRecord) -> float:
