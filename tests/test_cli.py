@@ -100,6 +100,18 @@ def test_bad_store_targets_give_a_message_not_a_traceback(tmp_path: Path) -> Non
     assert done.returncode == 3 and str(damaged) in done.stderr and "Traceback" not in done.stderr
 
 
+def test_usage_errors_and_help_are_dutch() -> None:
+    done = cli("export", "swv")
+    assert done.returncode == 2 and done.stderr.startswith("gebruik: sociale-kaart export swv")
+    assert "sociale-kaart export swv: fout: deze argumenten ontbreken: --out, SWV" in done.stderr
+    done = cli("frob")
+    assert (
+        done.returncode == 2 and "argument OPDRACHT: onbekende keuze 'frob' (kies uit 'serve'" in done.stderr
+    )
+    done = cli("import", "--help")
+    assert done.returncode == 0 and "toon deze hulp" in done.stdout and "alles te weigeren" in done.stdout
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
