@@ -252,8 +252,8 @@ def cmd_stats(store: GraphStore, args: argparse.Namespace) -> int:
         print(json.dumps({"backend": str(store.info()), **counts}, indent=2))
         return 0
     print(store.info())
-    for section in ("nodes", "edges"):
-        print(f"{section}:")
+    for section, heading in (("nodes", "knopen"), ("edges", "verbindingen")):
+        print(f"{heading}:")
         for name, n in counts[section].items():
             print(f"  {name:<20} {n:>8}")
     return 0

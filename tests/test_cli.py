@@ -53,6 +53,8 @@ def test_import_then_stats_json(store: GraphStore) -> None:
     assert data["nodes"] == store.counts().nodes and data["nodes"]["Gemeente"] == len(gemeenten) > 6
     assert data["edges"]["IN_WERKGEBIED"] == 18
     assert data["backend"].startswith(store.info().kind)
+    text = cli("stats", "--store", target)
+    assert text.returncode == 0 and "knopen:\n" in text.stdout and "verbindingen:\n" in text.stdout
     again = cli("import", str(DEMO), "--store", target)
     assert "Nothing changed" in again.stdout
 
