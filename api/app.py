@@ -30,7 +30,7 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
         owned = not isinstance(store, GraphStore)
         opened = store if isinstance(store, GraphStore) else StoreTarget.resolve(store).open()
         app.state.store = opened
-        log.info("serving %s", opened.info())
+        log.info("kaart geopend: %s", opened.info())
         try:
             yield
         finally:
@@ -39,7 +39,7 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
 
     app = FastAPI(
         title="Sociale kaart",
-        summary="Who serves a pupil who needs extra support, and how regions overlap.",
+        summary="Wie helpt een leerling die extra ondersteuning nodig heeft, en hoe overlappen regio's.",
         version="0.1.0",
         lifespan=lifespan,
         docs_url=None,  # served by api.routers.docs, without a CDN

@@ -13,10 +13,14 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
+import typing
+from collections.abc import Iterable
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from graph.config import StoreTarget
 from graph.dated import as_of
@@ -30,96 +34,146 @@ EXIT_USAGE = 2
 EXIT_STORE_UNAVAILABLE = 3
 
 
+#: argparse's own complaints, in Dutch (names, choices and values stay as the user typed them)
+_ARGPARSE_ERRORS = (
+    (r"the following arguments are required: (.*)", r"deze argumenten ontbreken: \1"),
+    (r"unrecognized arguments: (.*)", r"onbekende argumenten: \1"),
+    (
+        r"argument (.+?): invalid choice: (.*?) \(choose from (.*)\)",
+        r"argument \1: onbekende keuze \2 (kies uit \3)",
+    ),
+    (r"argument (.+?): invalid \S+ value: (.*)", r"argument \1: ongeldige waarde \2"),
+    (r"argument (.+?): expected one argument", r"argument \1: verwacht één waarde"),
+    (r"argument (.+?): ignored explicit argument (.*)", r"argument \1: waarde \2 hoort hier niet"),
+    (r"ambiguous option: (.*?) could match (.*)", r"optie \1 is niet eenduidig: \2"),
+)
+
+
+class _DutchHelp(argparse.HelpFormatter):
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[Any],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, "gebruik: " if prefix is None else prefix)
+
+
+class _DutchParser(argparse.ArgumentParser):
+    """argparse with its own words in Dutch too: the usage line, the headings, ``-h`` and the
+    errors (exit code 2, as argparse's)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _DutchHelp)
+        super().__init__(*args, **{**kwargs, "add_help": False})
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="toon deze hulp")
+
+    def error(self, message: str) -> typing.NoReturn:
+        for pattern, dutch in _ARGPARSE_ERRORS:
+            if found := re.fullmatch(pattern, message, flags=re.DOTALL):
+                message = found.expand(dutch)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: fout: {message}\n")
+
+
 def _store_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--store",
         metavar="PATH_OR_BOLT_URI",
-        help="embedded store file, or bolt://host:port / neo4j://host:port "
-        "(default: $SOCIALE_KAART_STORE, $NEO4J_URI, else the data folder's graph.json)",
+        help="bestand van de ingebouwde opslag, of bolt://host:port / neo4j://host:port "
+        "(standaard: $SOCIALE_KAART_STORE, $NEO4J_URI, anders graph.json in de datamap)",
     )
 
 
 def _serve_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren (standaard 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="poort (standaard 8000)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    ap = _DutchParser(
         prog="sociale-kaart",
-        description="Who serves a pupil who needs extra support, and how regions overlap.",
+        description="Wie helpt een leerling die extra ondersteuning nodig heeft, en hoe overlappen regio's.",
     )
-    sub = ap.add_subparsers(dest="command", required=True)
+    sub = ap.add_subparsers(dest="command", required=True, metavar="OPDRACHT")
 
-    p = sub.add_parser("serve", help="run the web API")
+    p = sub.add_parser("serve", help="start de web-API")
     _store_option(p)
     _serve_options(p)
 
-    p = sub.add_parser("import", help="import files into the store (all or nothing)")
+    p = sub.add_parser("import", help="importeer bestanden in de opslag (alles of niets)")
     _store_option(p)
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="bestanden of mappen om te importeren")
     p.add_argument(
         "--skip-invalid",
         action="store_true",
-        help="apply the valid rows and report the invalid ones, instead of refusing all",
+        help="pas de geldige rijen toe en meld de ongeldige, in plaats van alles te weigeren",
     )
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--json", action="store_true", help="toon het verslag als JSON")
     p.add_argument(
         "--dry-run",
         action="store_true",
-        help="check and count what would change (removed too), write nothing",
+        help="controleer en tel wat zou veranderen (ook wat vervalt), schrijf niets",
     )
 
-    p = sub.add_parser("bronnen", help="the sources in the store and the versions of each that were imported")
+    p = sub.add_parser("bronnen", help="de bronnen in de opslag en de versies die van elk zijn geïmporteerd")
     _store_option(p)
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help="toon JSON")
 
-    p = sub.add_parser("demo", help="load the demo region, then serve it")
+    p = sub.add_parser("demo", help="laad de demoregio en start dan de server")
     _store_option(p)
     _serve_options(p)
-    p.add_argument("--no-serve", action="store_true", help="only load the demo data")
+    p.add_argument("--no-serve", action="store_true", help="laad alleen de demogegevens")
 
-    p = sub.add_parser("export-hsds", help="write providers, offers and locations as Open Referral HSDS 3")
+    p = sub.add_parser("export-hsds", help="schrijf aanbieders, aanbod en locaties als Open Referral HSDS 3")
     _store_option(p)
-    p.add_argument("out", type=Path, metavar="OUT", help="a .json file, or a folder with --datapackage")
+    p.add_argument("out", type=Path, metavar="OUT", help="een .json-bestand, of een map met --datapackage")
     p.add_argument(
-        "--datapackage", action="store_true", help="write a tabular data package (CSV + datapackage.json)"
+        "--datapackage", action="store_true", help="schrijf een tabular data package (CSV + datapackage.json)"
     )
 
-    p = sub.add_parser("stats", help="counts per node kind and relation")
+    p = sub.add_parser("stats", help="aantallen per soort knoop en relatie")
     _store_option(p)
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help="toon JSON")
 
-    _export_parser(sub.add_parser("export", help="write a network picture as HTML (self-contained) or JSON"))
+    _export_parser(
+        sub.add_parser("export", help="schrijf een netwerktekening als HTML (op zichzelf staand) of JSON")
+    )
     return ap
 
 
 def _export_parser(export: argparse.ArgumentParser) -> None:
     """``export {who-serves,swv,overlap,mismatch} … --out FILE.html|FILE.json``."""
-    pictures = export.add_subparsers(dest="picture", required=True)
+    pictures = export.add_subparsers(dest="picture", required=True, metavar="TEKENING")
 
     def picture(name: str, help: str) -> argparse.ArgumentParser:
         p = pictures.add_parser(name, help=help)
         _store_option(p)
-        p.add_argument("--out", type=Path, required=True, metavar="FILE", help="FILE.html or FILE.json")
-        p.add_argument("--date", type=date.fromisoformat, help="as on this day, YYYY-MM-DD (default today)")
+        p.add_argument("--out", type=Path, required=True, metavar="FILE", help="FILE.html of FILE.json")
+        p.add_argument(
+            "--date", type=date.fromisoformat, help="zoals op deze dag, JJJJ-MM-DD (standaard vandaag)"
+        )
         return p
 
-    p = picture("who-serves", help="who serves this pupil (the postcode is drawn as PC4 only)")
-    p.add_argument("--school", required=True, help="BRIN + vestigingscode, e.g. 15UJ00")
-    p.add_argument("--postcode", required=True, help="home postcode, PC6 or PC4")
-    p.add_argument("--need", required=True, help="iJw category (45) or education need (dyslexie)")
+    p = picture("who-serves", help="wie helpt deze leerling (de postcode wordt alleen als PC4 getekend)")
+    p.add_argument("--school", required=True, help="BRIN + vestigingscode, bijv. 15UJ00")
+    p.add_argument("--postcode", required=True, help="postcode van thuis, PC6 of PC4")
+    p.add_argument("--need", required=True, help="iJw-categorie (45) of onderwijsbehoefte (dyslexie)")
     p.add_argument(
         "--enrolled",
         action=argparse.BooleanOptionalAction,
-        help="enrolled at a regular school (default: from the school's kind)",
+        help="ingeschreven op een reguliere school (standaard: volgt uit de soort school)",
     )
-    p = picture("swv", help="an SWV with its gemeenten, jeugdregio's, wijkteams, besturen and schools")
-    p.add_argument("swv", metavar="SWV", help="SWV code, e.g. PO2704")
-    p = picture("overlap", help="two regions and the gemeenten they share")
-    p.add_argument("a", metavar="A", help="region code: PO2704, GM0392, JZ11, PV27 or wijkteam:<id>")
-    p.add_argument("b", metavar="B", help="region code")
-    picture("mismatch", help="all SWVs and the jeugdregio's they lie in")
+    p = picture("swv", help="een SWV met zijn gemeenten, jeugdregio's, wijkteams, besturen en scholen")
+    p.add_argument("swv", metavar="SWV", help="SWV-code, bijv. PO2704")
+    p = picture("overlap", help="twee regio's en de gemeenten die ze delen")
+    p.add_argument("a", metavar="A", help="regiocode: PO2704, GM0392, JZ11, PV27 of wijkteam:<id>")
+    p.add_argument("b", metavar="B", help="regiocode")
+    picture("mismatch", help="alle SWV's en de jeugdregio's waarin ze liggen")
 
 
 def cmd_export(store: GraphStore, args: argparse.Namespace) -> int:
@@ -146,7 +200,7 @@ def cmd_export(store: GraphStore, args: argparse.Namespace) -> int:
         print(f"sociale-kaart export: {exc}", file=sys.stderr)
         return EXIT_USAGE
     fmt = write_network(network, args.out)
-    print(f"wrote {args.out} ({fmt}): {len(network.nodes)} nodes, {len(network.edges)} edges")
+    print(f"{args.out} geschreven ({fmt}): {len(network.nodes)} knopen, {len(network.edges)} verbindingen")
     if network.note:
         print(network.note)
     return 0
@@ -198,8 +252,8 @@ def cmd_stats(store: GraphStore, args: argparse.Namespace) -> int:
         print(json.dumps({"backend": str(store.info()), **counts}, indent=2))
         return 0
     print(store.info())
-    for section in ("nodes", "edges"):
-        print(f"{section}:")
+    for section, heading in (("nodes", "knopen"), ("edges", "verbindingen")):
+        print(f"{heading}:")
         for name, n in counts[section].items():
             print(f"  {name:<20} {n:>8}")
     return 0
@@ -238,14 +292,14 @@ def main(argv: list[str] | None = None) -> int:
 
                 (args.out if args.datapackage else args.out.parent).mkdir(parents=True, exist_ok=True)
                 written = (export_datapackage if args.datapackage else export_hsds)(store, args.out)
-                print(f"wrote {args.out}: " + ", ".join(f"{n} {table}" for table, n in written.items()))
+                print(f"{args.out} geschreven: " + ", ".join(f"{n} {table}" for table, n in written.items()))
                 return 0
             if args.command == "demo":
                 report = run_import(store, demo_files())
                 print(report.text())
-                print(f"demo data loaded into {store.info()}")
+                print(f"demogegevens geladen in {store.info()}")
         if args.command == "demo" and not args.no_serve:
-            print(f"serving on http://{args.host}:{args.port}/ (web pages; Ctrl-C stops)")
+            print(f"bereikbaar op http://{args.host}:{args.port}/ (webpagina's; Ctrl-C stopt)")
             return serve(target, args.host, args.port)
         return 0
     except StoreUnavailable as exc:

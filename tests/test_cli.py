@@ -53,6 +53,8 @@ def test_import_then_stats_json(store: GraphStore) -> None:
     assert data["nodes"] == store.counts().nodes and data["nodes"]["Gemeente"] == len(gemeenten) > 6
     assert data["edges"]["IN_WERKGEBIED"] == 18
     assert data["backend"].startswith(store.info().kind)
+    text = cli("stats", "--store", target)
+    assert text.returncode == 0 and "knopen:\n" in text.stdout and "verbindingen:\n" in text.stdout
     again = cli("import", str(DEMO), "--store", target)
     assert "Nothing changed" in again.stdout
 
@@ -98,6 +100,18 @@ def test_bad_store_targets_give_a_message_not_a_traceback(tmp_path: Path) -> Non
     damaged.write_text("{")
     done = cli("serve", "--store", str(damaged), "--port", str(free_port()))
     assert done.returncode == 3 and str(damaged) in done.stderr and "Traceback" not in done.stderr
+
+
+def test_usage_errors_and_help_are_dutch() -> None:
+    done = cli("export", "swv")
+    assert done.returncode == 2 and done.stderr.startswith("gebruik: sociale-kaart export swv")
+    assert "sociale-kaart export swv: fout: deze argumenten ontbreken: --out, SWV" in done.stderr
+    done = cli("frob")
+    assert (
+        done.returncode == 2 and "argument OPDRACHT: onbekende keuze 'frob' (kies uit 'serve'" in done.stderr
+    )
+    done = cli("import", "--help")
+    assert done.returncode == 0 and "toon deze hulp" in done.stdout and "alles te weigeren" in done.stdout
 
 
 def free_port() -> int:

@@ -415,7 +415,7 @@ def test_cli_export_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureF
     out = tmp_path / "uit" / "swv.html"
     assert main(["export", "swv", "PO2704", "--store", str(path), "--out", str(out)]) == 0
     assert_self_contained(out.read_text(encoding="utf-8"))
-    assert f"wrote {out} (html)" in capsys.readouterr().out
+    assert f"{out} geschreven (html)" in capsys.readouterr().out
     out = tmp_path / "wie.json"
     args = ["export", "who-serves", "--school", "15UJ00", "--postcode", "1971", "--need", "45"]
     assert main([*args, "--date", "2025-10-01", "--store", str(path), "--out", str(out)]) == 0
@@ -427,7 +427,9 @@ def test_cli_export_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["export", "swv", "PO2704", "--store", str(path), "--out", str(bad)]) == 2
     assert main(["export", "swv", "PO9999", "--store", str(path), "--out", str(tmp_path / "x.html")]) == 2
     assert not bad.exists() and not (tmp_path / "x.html").exists()
-    assert "samenwerkingsverband PO9999 is niet bekend" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{bad}: geef een bestand dat eindigt op .html of .json" in err
+    assert "samenwerkingsverband PO9999 is niet bekend" in err
 
 
 def test_examples_in_the_viz_docstrings() -> None:

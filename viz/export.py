@@ -17,7 +17,7 @@ def network_format(path: Path) -> str:
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
-        raise ValueError(f"{path}: give a file ending in .html or .json") from None
+        raise ValueError(f"{path}: geef een bestand dat eindigt op .html of .json") from None
 
 
 def network_json(network: Network) -> str:

@@ -52,7 +52,7 @@ class ImportReportOut(BaseModel):
 
 def require_api_key(
     request: Request,
-    x_api_key: Annotated[str | None, Header(description="the key from SOCIALE_KAART_API_KEY")] = None,
+    x_api_key: Annotated[str | None, Header(description="de sleutel uit SOCIALE_KAART_API_KEY")] = None,
 ) -> None:
     expected: str | None = request.app.state.api_key
     if not expected:
@@ -91,26 +91,26 @@ def _renamed(report: ImportReport, folder: Path) -> dict[str, Any]:
 @router.post(
     "/imports",
     response_model=ImportReportOut,
-    summary="Import files (all or nothing)",
+    summary="Bestanden importeren (alles of niets)",
     dependencies=[Depends(require_api_key)],
     responses={
-        401: {"model": Problem, "description": "no or wrong API key"},
-        403: {"model": Problem, "description": "imports are not enabled on this server"},
-        422: {"model": Problem, "description": "the files have problems; nothing was applied"},
+        401: {"model": Problem, "description": "geen of een verkeerde API-sleutel"},
+        403: {"model": Problem, "description": "importeren staat uit op deze server"},
+        422: {"model": Problem, "description": "de bestanden hebben problemen; er is niets toegepast"},
     },
 )
 def post_import(
     store: StoreDep,
-    files: Annotated[list[UploadFile], File(description="one or more files, in any supported format")],
-    skip_invalid: Annotated[bool, Query(description="apply the valid rows, report the rest")] = False,
+    files: Annotated[list[UploadFile], File(description="een of meer bestanden, in elk ondersteund formaat")],
+    skip_invalid: Annotated[bool, Query(description="pas de geldige rijen toe, meld de rest")] = False,
     dry_run: Annotated[
-        bool, Query(description="check and count everything (created, updated, removed …), write nothing")
+        bool, Query(description="controleer en tel alles (created, updated, removed …), schrijf niets")
     ] = False,
 ) -> Any:
-    """Recognises each file by its content, validates every row and applies everything in one
-    batch. Each file is a version of its source: what a newer version no longer states ends
-    (``removed``) and is kept as history. Re-sending the same files changes nothing and says so
-    (``changed: false``)."""
+    """Herkent elk bestand aan de inhoud, controleert elke rij en past alles in één keer toe.
+    Elk bestand is een versie van zijn bron: wat een nieuwere versie niet meer noemt, eindigt
+    (``removed``) en blijft bewaard als geschiedenis. Dezelfde bestanden opnieuw sturen verandert
+    niets en zegt dat ook (``changed: false``)."""
     with tempfile.TemporaryDirectory(prefix="sk-import-") as tmp:
         folder = Path(tmp)
         paths = []
