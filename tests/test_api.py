@@ -52,7 +52,7 @@ def test_neo4j_down_gives_503_with_retry_hint() -> None:
     assert r.headers["content-type"] == "application/problem+json"
     assert int(r.headers["retry-after"]) > 0
     body = r.json()
-    assert body["status"] == 503 and "try again" in body["detail"]
+    assert body["status"] == 503 and "probeer het zo dadelijk opnieuw" in body["detail"]
     assert "Traceback" not in r.text
 
 
