@@ -49,7 +49,7 @@ def scope_id(text: str) -> str:
     """
     value = text.strip().lower()
     if not _SCOPE.match(value):
-        raise ValueError(f"scope {text!r} is not valid: lower-case letters, digits and ':._-'")
+        raise ValueError(f"scope {text!r} is niet geldig: kleine letters, cijfers en ':._-'")
     return value
 
 
@@ -72,7 +72,7 @@ def version_date(text: object) -> str:
     try:
         return date.fromisoformat(value[:10]).isoformat()
     except ValueError:
-        raise ValueError(f"{text!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY") from None
+        raise ValueError(f"{text!r} is geen datum: schrijf YYYY-MM-DD, YYYY-MM of YYYY") from None
 
 
 @dataclass(frozen=True)

@@ -407,7 +407,7 @@ def normalise_id(kind: str, raw: object) -> str:
     """
     cls = ENTITY_TYPES.get(kind)
     if cls is None:
-        raise ValueError(f"unknown kind {kind!r}; known: {', '.join(ENTITY_TYPES)}")
+        raise ValueError(f"onbekende soort {kind!r}; bekend: {', '.join(ENTITY_TYPES)}")
     adapter = _ID_ADAPTERS.get(kind)
     if adapter is None:
         info = cls.model_fields["id"]
@@ -426,5 +426,5 @@ def entity(kind: str, data: dict[str, Any]) -> Entity:
     try:
         cls = ENTITY_TYPES[kind]
     except KeyError:
-        raise ValueError(f"unknown kind {kind!r}; known: {', '.join(ENTITY_TYPES)}") from None
+        raise ValueError(f"onbekende soort {kind!r}; bekend: {', '.join(ENTITY_TYPES)}") from None
     return cls.model_validate(data)

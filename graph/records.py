@@ -204,7 +204,7 @@ def _merge(
         ]
         if clash:
             k = clash[0]
-            raise ConflictError(f"{where}: {k} is {later[k]!r} here but {earlier[k]!r} earlier")
+            raise ConflictError(f"{where}: {k} is hier {later[k]!r} maar eerder {earlier[k]!r}")
     if newer:
         merged = {**earlier, **later}  # the newer version is the one to cite
     else:

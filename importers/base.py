@@ -77,7 +77,7 @@ class ParsedFile:
         """False, with a problem naming both lines, when a key the file should hold once repeats."""
         first = self._seen.setdefault((field_name, value), line)
         if first != line:
-            self.problem(line, field_name, value, f"appears again: also on line {first}")
+            self.problem(line, field_name, value, f"komt opnieuw voor: ook op regel {first}")
             return False
         return True
 
@@ -156,7 +156,7 @@ def start_table(
     table = read_table(path)
     missing = missing_columns(table.columns, required)
     if missing:
-        parsed.problem(1, ", ".join(missing), "", f"required column(s) missing: {', '.join(missing)}")
+        parsed.problem(1, ", ".join(missing), "", f"verplichte kolom(men) ontbreken: {', '.join(missing)}")
         return parsed, []
     for line, reason in table.damaged:
         parsed.problem(line, "", "", reason)

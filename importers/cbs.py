@@ -93,7 +93,7 @@ class Provincies:
         for line, row in rows:
             known = PROVINCIES.get(row["province"].strip().lower())
             if known is None:
-                parsed.problem(line, "province", row["province"], "not a Dutch provincie name")
+                parsed.problem(line, "province", row["province"], "geen naam van een Nederlandse provincie")
                 continue
             code, naam = known
             if code not in made:
@@ -159,16 +159,16 @@ class Herindelingen:
                 parsed.problem(line, "oude", exc.value, str(exc))
                 continue
             except ValueError:
-                parsed.problem(line, "bestaan tot", row["bestaan tot"], "not a date of the form D-M-YYYY")
+                parsed.problem(line, "bestaan tot", row["bestaan tot"], "geen datum van de vorm D-M-YYYY")
                 continue
             if row["nieuwe"] in NO_SUCCESSOR:
                 # e.g. 1963: Elten and Tudderen went back to Germany; no Dutch successor.
-                where = row.get("huidige naam") or "no successor"
+                where = row.get("huidige naam") or "geen opvolger"
                 parsed.problem(
                     line,
                     "nieuwe",
                     row["nieuwe"],
-                    f"no successor code ({where}): ended without merger",
+                    f"geen opvolgende code ({where}): opgeheven zonder samenvoeging",
                     fatal=False,
                 )
                 codes.setdefault(old, line)
@@ -264,7 +264,7 @@ class Gebieden:
         resolver = context.gemeenten() if context else None
         skipped = sorted(set(data) - set(GEBIEDEN_SOORTEN) - {"reg"})
         if skipped:
-            parsed.problem(None, "", "", f"region types not used: {', '.join(skipped)}", fatal=False)
+            parsed.problem(None, "", "", f"regiosoorten niet gebruikt: {', '.join(skipped)}", fatal=False)
         memberships: set[tuple[str, str]] = set()
         regions: dict[str, str] = {}
         for column, soort in GEBIEDEN_SOORTEN.items():
@@ -272,7 +272,7 @@ class Gebieden:
             if codes is None:
                 continue
             if len(codes) != len(gemeenten):
-                parsed.problem(None, column, "", f"{len(codes)} codes for {len(gemeenten)} gemeenten")
+                parsed.problem(None, column, "", f"{len(codes)} codes voor {len(gemeenten)} gemeenten")
                 continue
             for old, region in zip(gemeenten, codes, strict=True):
                 if region:
@@ -290,7 +290,7 @@ class Gebieden:
             per_current[(current, region)].append(old)
         for old in sorted(unresolved):
             parsed.problem(
-                None, "reg", old, "gemeente of 2016 not found now (merged after 2017?)", fatal=False
+                None, "reg", old, "gemeente van 2016 nu niet gevonden (samengevoegd na 2017?)", fatal=False
             )
         soort_count: dict[tuple[str, str], int] = defaultdict(int)
         for current, region in per_current:
@@ -354,7 +354,7 @@ class Woonplaatsen:
                 continue
             current, how = resolver.by_code(code) if resolver else (code, "code")
             if current is None:
-                parsed.problem(line, "gemeentecode", code, f"unresolved: {how}", fatal=False)
+                parsed.problem(line, "gemeentecode", code, f"niet gevonden: {how}", fatal=False)
                 continue
             places[current].add(row["woonplaats"])
             earlier = corop.setdefault(current, (region, line))
@@ -363,7 +363,8 @@ class Woonplaatsen:
                     line,
                     "corop-gebiedcode",
                     region,
-                    f"{current} lies in {earlier[0]} on line {earlier[1]}: a gemeente lies in one COROP",
+                    f"{current} ligt in {earlier[0]} op regel {earlier[1]}: een gemeente ligt in één "
+                    "COROP-gebied",
                 )
                 continue
             regions.setdefault(region, (row["corop-gebied"], line))
@@ -436,12 +437,12 @@ class Gemeentegrenzen:
                     number,
                     "gemeentecode",
                     props.get("gemeentecode"),
-                    "not a gemeente: passed over",
+                    "geen gemeente: overgeslagen",
                     fatal=False,
                 )
                 continue
             if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-                parsed.problem(number, "geometry", str(geometry)[:40], "expected a Polygon or MultiPolygon")
+                parsed.problem(number, "geometry", str(geometry)[:40], "verwacht een Polygon of MultiPolygon")
                 continue
             try:
                 code = ids.gemeente_code(props.get("gemeentecode"))
@@ -455,7 +456,7 @@ class Gemeentegrenzen:
                     number,
                     "gemeentecode",
                     code,
-                    f"not a gemeente of today ({how}): outline not kept",
+                    f"geen gemeente van nu ({how}): grens niet bewaard",
                     fatal=False,
                 )
                 continue

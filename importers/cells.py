@@ -13,7 +13,7 @@ Examples
 >>> yes_no("misschien")
 Traceback (most recent call last):
 ...
-ValueError: 'misschien' is not yes or no: use ja/nee, true/false or 1/0
+ValueError: 'misschien' is geen ja of nee: gebruik ja/nee, true/false of 1/0
 >>> decimal("52,3814309")
 52.3814309
 >>> [parse_date(v) for v in ("2025-01-31", "31-1-2025", "31.1.2025")]
@@ -44,7 +44,7 @@ def yes_no(text: str) -> bool | None:
         return True
     if value in NO:
         return False
-    raise ValueError(f"{text!r} is not yes or no: use ja/nee, true/false or 1/0")
+    raise ValueError(f"{text!r} is geen ja of nee: gebruik ja/nee, true/false of 1/0")
 
 
 def decimal(text: str) -> float:
@@ -64,8 +64,8 @@ def parse_date(text: str) -> date:
         if dutch:
             return date(int(dutch.group(3)), int(dutch.group(2)), int(dutch.group(1)))
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a date: {exc}") from None
-    raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD (2025-01-31) or D-M-YYYY (31-1-2025)")
+        raise ValueError(f"{text!r} is geen datum: {exc}") from None
+    raise ValueError(f"{text!r} is geen datum: gebruik YYYY-MM-DD (2025-01-31) of D-M-YYYY (31-1-2025)")
 
 
 def slug(text: str, keep: str = "", limit: int | None = None) -> str:

@@ -108,8 +108,8 @@ class _Schools:
                 None,
                 "",
                 "",
-                f"{self.dropped} kinds or addresses differ from {source}: "
-                "the location file's values are kept",
+                f"{self.dropped} soorten of adressen wijken af van {source}: "
+                "de waarden van het vestigingenbestand blijven",
                 fatal=False,
             )
 
@@ -217,7 +217,9 @@ class Vestigingen:
             if resolver is not None and props.get("gemeente"):
                 gm, how = resolver.by_name(str(props["gemeente"]))
                 if gm is None:
-                    parsed.problem(number, "gemeente", props["gemeente"], f"unresolved: {how}", fatal=False)
+                    parsed.problem(
+                        number, "gemeente", props["gemeente"], f"niet gevonden: {how}", fatal=False
+                    )
                 else:
                     parsed.add_relation(number, "LIGT_IN", key, NodeKey("Gemeente", gm), prov)
         return parsed
@@ -309,10 +311,10 @@ class PoBevoegdGezag:
             parsed.add_relation(line, "BESTUURT", NodeKey("Schoolbestuur", board), key, prov)
             resolved, how = resolver.by_code(gm) if resolver else (gm, "code")
             if resolved is None:
-                parsed.problem(line, "gemeentenummer", gm, f"unresolved: {how}", fatal=False)
+                parsed.problem(line, "gemeentenummer", gm, f"niet gevonden: {how}", fatal=False)
             else:
                 parsed.add_relation(line, "LIGT_IN", key, NodeKey("Gemeente", resolved), prov)
             if data.get("postcode"):
                 _place(parsed, line, key, data["postcode"], prov)
-        schools.note(parsed, "the DUO location file")
+        schools.note(parsed, "het DUO-vestigingenbestand")
         return parsed

@@ -74,7 +74,7 @@ class Grenswijzigingen:
                 continue
             except ValueError:
                 parsed.problem(
-                    line, "aandeel_van_oud", row["aandeel_van_oud"], "not a year and a share from 0 to 1"
+                    line, "aandeel_van_oud", row["aandeel_van_oud"], "geen jaar en aandeel van 0 tot en met 1"
                 )
                 continue
             moves[(year, old)].append((line, new, share))
@@ -95,8 +95,8 @@ class Grenswijzigingen:
                 None,
                 "gm_code_nieuw",
                 "",
-                f"{corrections} rows move a few addresses between gemeenten that both continue: boundary "
-                "corrections, not herindelingen (not stored)",
+                f"{corrections} rijen verplaatsen een paar adressen tussen gemeenten die allebei blijven: "
+                "grenscorrecties, geen herindelingen (niet opgeslagen)",
                 fatal=False,
             )
         return parsed
@@ -145,8 +145,9 @@ def _ended(
             line,
             "gm_code_oud",
             old,
-            f"the typed-in herindelingen say {old} went to {', '.join(sorted(typed[old])) or 'no gemeente'}; "
-            f"this table says {shares}: this table is followed",
+            f"de ingetypte herindelingen zeggen dat {old} opging in "
+            f"{', '.join(sorted(typed[old])) or 'geen gemeente'}; "
+            f"deze tabel zegt {shares}: deze tabel wordt gevolgd",
             fatal=False,
         )
 

@@ -178,10 +178,16 @@ def _offers_with_own_needs(context: Context, parsed_files: list[ParsedFile]) -> 
 def _notes(parsed: ParsedFile, unmapped: Counter[str], without: list[str]) -> None:
     if unmapped:
         shown = ", ".join(f"{w} ({n})" for w, n in unmapped.most_common(40))
-        more = f" and {len(unmapped) - 40} more" if len(unmapped) > 40 else ""
+        more = f" en nog {len(unmapped) - 40}" if len(unmapped) > 40 else ""
         parsed.problem(
-            None, "", "", f"words that map to no need (add a rule to the table): {shown}{more}", fatal=False
+            None,
+            "",
+            "",
+            f"woorden die bij geen behoefte horen (voeg een regel toe aan de tabel): {shown}{more}",
+            fatal=False,
         )
     if without:
-        shown = "; ".join(without[:20]) + (f" and {len(without) - 20} more" if len(without) > 20 else "")
-        parsed.problem(None, "", "", f"{len(without)} offers map to no need at all: {shown}", fatal=False)
+        shown = "; ".join(without[:20]) + (f" en nog {len(without) - 20}" if len(without) > 20 else "")
+        parsed.problem(
+            None, "", "", f"{len(without)} aanbiedingen horen bij geen enkele behoefte: {shown}", fatal=False
+        )

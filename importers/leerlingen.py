@@ -109,7 +109,11 @@ class LeerlingenPostcode:
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         if not rows and not parsed.report.problems:
             parsed.problem(
-                None, "", "", "the file holds no rows (DUO publishes some gemeenten empty)", fatal=False
+                None,
+                "",
+                "",
+                "het bestand heeft geen rijen (DUO publiceert sommige gemeenten leeg)",
+                fatal=False,
             )
             return parsed
         peildatum = _peildatum(rows)
@@ -176,7 +180,7 @@ class _Reader:
         cells = _Cells()
         for col, value in row.items():
             if col.startswith("leeftijd_") and not cells.add(value):
-                self.parsed.problem(line, col, value, "not a count or '<5'")
+                self.parsed.problem(line, col, value, "geen aantal of '<5'")
         pc, home = row["postcode_leerling"], row.get("gemeentenaam_leerling", "").strip()
         if not (len(pc) == 4 and pc.isdigit()):
             target = self.schools[school]
@@ -231,7 +235,7 @@ class _Reader:
                 per_gemeente=parts, peildatum=self.peildatum,
             )  # fmt: skip
         self._notes()
-        self.names.note(parsed, "the DUO location file")
+        self.names.note(parsed, "het DUO-vestigingenbestand")
 
     def _notes(self) -> None:
         parsed = self.parsed
@@ -239,17 +243,17 @@ class _Reader:
             landen = ", ".join(f"{k} ({n})" for k, n in sorted(self.abroad.items()))
             parsed.problem(
                 None, "gemeentenaam_leerling", "",
-                f"{sum(self.abroad.values())} rows of pupils living abroad ({landen}): counted as pupils "
-                "living outside, on the school (buitenland)", fatal=False,
+                f"{sum(self.abroad.values())} rijen met leerlingen die in het buitenland wonen "
+                f"({landen}): geteld als leerlingen van buiten, bij de school (buitenland)", fatal=False,
             )  # fmt: skip
         if self.unknown:
             parsed.problem(
                 None, "postcode_leerling", "",
-                f"{self.unknown} rows with a pupil postcode unknown to DUO (Onbekend): kept apart on the "
-                "school, not placed", fatal=False,
+                f"{self.unknown} rijen met een leerlingpostcode die DUO niet kent (Onbekend): apart "
+                "gehouden bij de school, niet geplaatst", fatal=False,
             )  # fmt: skip
         for name, n in sorted(self.unresolved.items()):
             parsed.problem(
                 None, "gemeentenaam_leerling", name,
-                f"unresolved: {n} rows; their home gemeente is taken from the PC4 table", fatal=False,
+                f"niet gevonden: {n} rijen; hun woongemeente komt uit de PC4-tabel", fatal=False,
             )  # fmt: skip

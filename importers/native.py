@@ -97,7 +97,7 @@ def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedF
                 raw = raw_bytes.decode("utf-8-sig" if lineno == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 report.rows_read += 1
-                report.problems.append(Problem(name, lineno, "", "", f"not valid UTF-8: {exc.reason}"))
+                report.problems.append(Problem(name, lineno, "", "", f"geen geldige UTF-8: {exc.reason}"))
                 continue
             text = raw.strip()
             if not text or text.startswith("#"):
@@ -106,11 +106,11 @@ def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedF
                 row = json.loads(text)
             except ValueError as exc:
                 report.rows_read += 1
-                report.problems.append(Problem(name, lineno, "", "", f"not valid JSON: {exc}"))
+                report.problems.append(Problem(name, lineno, "", "", f"geen geldige JSON: {exc}"))
                 continue
             if not isinstance(row, dict):
                 report.rows_read += 1
-                report.problems.append(Problem(name, lineno, "", "", "a line must be a JSON object"))
+                report.problems.append(Problem(name, lineno, "", "", "een regel moet een JSON-object zijn"))
                 continue
             if provenance is None:
                 provenance = _header(row, name, lineno, import_id, report)
@@ -122,7 +122,7 @@ def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedF
             problems = _row(row, name, lineno, provenance, out)
             report.problems.extend(problems)
     if provenance is None:
-        report.problems.append(Problem(name, None, "", "", "the file is empty: no header line"))
+        report.problems.append(Problem(name, None, "", "", "het bestand is leeg: geen kopregel"))
     return out
 
 
@@ -131,13 +131,13 @@ def _declare(out: ParsedFile, header: dict[str, Any], lineno: int) -> None:
     scope, version = _scope_and_version(header)
     if scope is None:
         out.problem(
-            lineno, "scope", str(header.get("scope")), "not a valid scope: lower-case letters, digits, ':._-'"
+            lineno, "scope", str(header.get("scope")), "geen geldige scope: kleine letters, cijfers, ':._-'"
         )
         return
     if version is None:
         version = date.today().isoformat()
         out.problem(
-            lineno, "version", "", f"no version date in the header: taken as today, {version}", fatal=False
+            lineno, "version", "", f"geen versiedatum in de kopregel: vandaag genomen, {version}", fatal=False
         )
     out.source(scope, str(header.get("naam") or header.get("source") or scope), version)
 
@@ -152,7 +152,7 @@ def _header(
                 lineno,
                 "format",
                 str(row.get("format", "")),
-                f'line 1 must declare "format": "{FORMAT}"',
+                f'regel 1 moet "format": "{FORMAT}" opgeven',
             )
         )
         return None
@@ -169,7 +169,11 @@ def _row(
     row: dict[str, Any], name: str, lineno: int, provenance: Provenance, out: ParsedFile
 ) -> list[Problem]:
     if "kind" in row and "rel" in row:
-        return [Problem(name, lineno, "kind", "", "a line is a node (kind) or an edge (rel), not both")]
+        return [
+            Problem(
+                name, lineno, "kind", "", "een regel is een knoop (kind) of een relatie (rel), niet allebei"
+            )
+        ]
     if "kind" in row:
         data = dict(row)
         kind = str(data.pop("kind"))
@@ -191,7 +195,7 @@ def _row(
             try:
                 key = NodeKey.parse(str(ref)) if ref is not None else None
                 if key is None:
-                    raise SchemaError(f"'{side}' is required, as Kind:id")
+                    raise SchemaError(f"'{side}' is verplicht, als Kind:id")
                 ends[side] = NodeKey(key.kind, normalise_id(key.kind, key.id))
             except ValidationError as exc:
                 problems.append(Problem(name, lineno, side, str(ref), _first_msg(exc)))
@@ -209,7 +213,7 @@ def _row(
         except SchemaError as exc:
             return [Problem(name, lineno, "rel", str(rel), str(exc))]
         return []
-    return [Problem(name, lineno, "", "", "a line needs 'kind' (a node) or 'rel' (an edge)")]
+    return [Problem(name, lineno, "", "", "een regel heeft 'kind' (een knoop) of 'rel' (een relatie) nodig")]
 
 
 def _first_msg(exc: ValidationError) -> str:

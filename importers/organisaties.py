@@ -106,7 +106,7 @@ def _codes(row: _Row, resolver: GemeenteResolver) -> list[NodeKey]:
             raise ValueError(f"{part!r}: {how}")
         found.append(NodeKey("Gemeente", gm))
     if not found:
-        raise ValueError("give the gemeente(n): GM codes or names")
+        raise ValueError("geef de gemeente(n): GM-codes of namen")
     return found
 
 
@@ -114,7 +114,7 @@ def _add(parsed: ParsedFile, row: _Row, resolver: GemeenteResolver, prov: Proven
     """The records of one row, or none when it has a problem."""
     line, v = row.line, row.values
     if v["soort"] not in SOORTEN:
-        parsed.problem(line, "soort", v["soort"], f"expected one of: {', '.join(SOORTEN)}")
+        parsed.problem(line, "soort", v["soort"], f"verwacht een van: {', '.join(SOORTEN)}")
         return
     try:
         keys = _codes(row, resolver)
@@ -151,19 +151,22 @@ def _contact(
         keys[0].kind == "Gemeente" and v.get("website")
     ):
         if keys[0].kind == "Gemeente":
-            parsed.problem(line, "telefoon", "", "a desk of a gemeente needs a telefoon, email or website")
+            parsed.problem(
+                line, "telefoon", "", "een loket van een gemeente heeft een telefoon, email of website nodig"
+            )
         return
     rol = v.get("rol") or SOORTEN[v["soort"]][1]
     for field, check, why in (
-        ("email", looks_personal, "looks like a person's address"),
-        ("telefoon", looks_mobile, "a mobile number often belongs to a person"),
+        ("email", looks_personal, "lijkt het adres van een persoon"),
+        ("telefoon", looks_mobile, "een mobiel nummer is vaak van een persoon"),
     ):
         if v.get(field) and check(v[field]):
             parsed.problem(
                 line,
                 field,
                 v[field],
-                f"{why}: accepted, but prefer the desk's own (we store organisations, not people)",
+                f"{why}: geaccepteerd, maar liever dat van het loket zelf (we slaan organisaties op, "
+                "geen personen)",
                 fatal=False,
             )
     data: dict[str, Any] = {
@@ -259,14 +262,16 @@ class OrganisatiesYaml:
         top = {str(k.value): v for k, v in (root.value if isinstance(root, yaml.MappingNode) else [])}
         listing = top.get("organisaties")
         if not isinstance(listing, yaml.SequenceNode):
-            parsed.problem(1, "organisaties", "", "'organisaties:' must be a list of organisations")
+            parsed.problem(1, "organisaties", "", "'organisaties:' moet een lijst van organisaties zijn")
             return parsed
         items = []
         for node in listing.value:
             parsed.report.rows_read += 1
             line = node.start_mark.line + 1
             if not isinstance(node, yaml.MappingNode):
-                parsed.problem(line, "organisaties", "", "each organisation is a mapping (soort: …, code: …)")
+                parsed.problem(
+                    line, "organisaties", "", "elke organisatie is een mapping (soort: …, code: …)"
+                )
                 continue
             values = {
                 str(k.value): v.value if isinstance(v, yaml.ScalarNode) else None for k, v in node.value
@@ -274,7 +279,10 @@ class OrganisatiesYaml:
             bad = [k for k in values if k not in KEYS] + [k for k, x in values.items() if x is None]
             if bad:
                 parsed.problem(
-                    line, bad[0], "", f"unknown key or not a single value; known: {', '.join(KEYS)}"
+                    line,
+                    bad[0],
+                    "",
+                    f"onbekende sleutel of geen enkelvoudige waarde; bekend: {', '.join(KEYS)}",
                 )
                 continue
             items.append(

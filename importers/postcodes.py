@@ -75,7 +75,7 @@ class CbsPostcodes:
             if gm is None and row.get("plaats"):
                 gm, how = resolver.by_place(row["plaats"])  # a gemeente gone since: Haaren (2021)
             if gm is None:
-                parsed.problem(line, "gemeente", row["gemeente"], f"unresolved: {how}", fatal=False)
+                parsed.problem(line, "gemeente", row["gemeente"], f"niet gevonden: {how}", fatal=False)
                 continue
             parsed.add_relation(
                 line,
@@ -88,7 +88,9 @@ class CbsPostcodes:
             )
         parsed.report.skipped += aggregates
         if aggregates:
-            parsed.problem(None, "postcode", "", f"{aggregates} PC3/PC2 aggregate rows skipped", fatal=False)
+            parsed.problem(
+                None, "postcode", "", f"{aggregates} PC3/PC2-totaalrijen overgeslagen", fatal=False
+            )
         return parsed
 
 
@@ -115,13 +117,13 @@ class Pc4Coordinaten:
             if is_total_row(row["postcode"]):
                 parsed.report.skipped += 1
                 parsed.problem(
-                    line, "postcode", row["postcode"], "a total row, not a PC4: skipped", fatal=False
+                    line, "postcode", row["postcode"], "een totaalrij, geen PC4: overgeslagen", fatal=False
                 )
                 continue
             try:
                 lat, lon = decimal(row["lat"]), decimal(row["lon"])
             except ValueError:
-                parsed.problem(line, "lat/lon", f"{row['lat']} {row['lon']}", "not a number")
+                parsed.problem(line, "lat/lon", f"{row['lat']} {row['lon']}", "geen getal")
                 continue
             parsed.add_entity(line, "PC4", {"id": row["postcode"], "lat": lat, "lon": lon}, prov)
         return parsed
@@ -153,17 +155,17 @@ class _Pc4Shares:
         )
         if year == "onbekend":
             parsed.problem(
-                None, "", path.name, "no year in the file's name: say which year it is of (…-2024.csv)"
+                None, "", path.name, "geen jaar in de bestandsnaam: zeg van welk jaar het is (…-2024.csv)"
             )
         out = []
         for line, row in rows:
             try:
                 share = float(row["aandeel_pc4"])
             except ValueError:
-                parsed.problem(line, "aandeel_pc4", row["aandeel_pc4"], "not a number from 0 to 1")
+                parsed.problem(line, "aandeel_pc4", row["aandeel_pc4"], "geen getal van 0 tot en met 1")
                 continue
             if not 0 <= share <= 1:
-                parsed.problem(line, "aandeel_pc4", row["aandeel_pc4"], "a share lies from 0 to 1")
+                parsed.problem(line, "aandeel_pc4", row["aandeel_pc4"], "een aandeel ligt van 0 tot en met 1")
                 continue
             if not parsed.unique(line, f"pc4 {cls.AREA}", f"{row['pc4']} {row[cls.AREA]}"):
                 continue
@@ -205,7 +207,7 @@ class Pc4Gemeente(_Pc4Shares):
                 continue
             current, how = resolver.by_code(gm) if resolver else (gm, "code")
             if current is None:
-                parsed.problem(line, "gm_code", gm, f"unresolved: {how}", fatal=False)
+                parsed.problem(line, "gm_code", gm, f"niet gevonden: {how}", fatal=False)
                 continue
             if row["pc4"] not in made:
                 if parsed.add_entity(line, "PC4", {"id": row["pc4"]}, prov) is None:

@@ -85,7 +85,7 @@ class RegioNamen:
         parsed, rows = start_table(path, cls.NAME, cls.REQUIRED)
         years = sorted({r["jaar"] for _, r in rows if is_year(r["jaar"])})
         if len(years) > 1:
-            parsed.problem(None, "jaar", ", ".join(years), "one file holds the names of one year")
+            parsed.problem(None, "jaar", ", ".join(years), "één bestand bevat de namen van één jaar")
             return parsed
         year = years[0] if years else "onbekend"
         prov = Provenance(
@@ -95,7 +95,7 @@ class RegioNamen:
             soort = REGIOTYPES.get(row["regiotype"])
             if soort is None:
                 parsed.problem(
-                    line, "regiotype", row["regiotype"], f"expected one of: {', '.join(REGIOTYPES)}"
+                    line, "regiotype", row["regiotype"], f"verwacht een van: {', '.join(REGIOTYPES)}"
                 )
                 continue
             if not parsed.unique(line, "statcode", row["statcode"]):
@@ -152,7 +152,7 @@ class GemeenteRegio:
         year = year_in_name(path)
         if year is None:
             parsed.problem(
-                None, "", path.name, "no year in the file's name: say which year it is of (…-2025.csv)"
+                None, "", path.name, "geen jaar in de bestandsnaam: zeg van welk jaar het is (…-2025.csv)"
             )
             return parsed
         parsed.source(indeling_scope(soort), f"indeling in {REGIO_MEERVOUD.get(soort, soort)}", year)
@@ -172,11 +172,11 @@ class GemeenteRegio:
                 parsed.problem(line, exc.field, exc.value, str(exc))
                 continue
             except ValueError:
-                parsed.problem(line, "overlap_share", row["overlap_share"], "not a number from 0 to 1")
+                parsed.problem(line, "overlap_share", row["overlap_share"], "geen getal van 0 tot en met 1")
                 continue
             current, how = resolver.by_code(gm) if resolver else (gm, "code")
             if current is None:
-                parsed.problem(line, "gm_code", gm, f"unresolved: {how}", fatal=False)
+                parsed.problem(line, "gm_code", gm, f"niet gevonden: {how}", fatal=False)
                 continue
             if not parsed.unique(line, "gm_code", current):
                 continue
@@ -225,7 +225,7 @@ def geometry(shape: dict[str, Any], arcs: list[list[list[float]]]) -> dict[str, 
         return {"type": "Polygon", "coordinates": [_ring(r, arcs) for r in shape["arcs"]]}
     if shape.get("type") == "MultiPolygon":
         return {"type": "MultiPolygon", "coordinates": [[_ring(r, arcs) for r in p] for p in shape["arcs"]]}
-    raise ValueError(f"expected a Polygon or MultiPolygon, not {shape.get('type')!r}")
+    raise ValueError(f"verwacht een Polygon of MultiPolygon, geen {shape.get('type')!r}")
 
 
 class RegioGrenzen:
@@ -271,7 +271,7 @@ class RegioGrenzen:
         try:
             arcs = _arcs(data)
         except (KeyError, TypeError, ValueError) as exc:
-            parsed.problem(None, "arcs", "", f"the arcs cannot be read: {exc}")
+            parsed.problem(None, "arcs", "", f"de arcs zijn niet te lezen: {exc}")
             return parsed
         for name, obj in sorted((data.get("objects") or {}).items()):
             year = (re.findall(r"(?:19|20)\d{2}", name) or [year_in_name(path) or "onbekend"])[-1]
@@ -284,12 +284,12 @@ class RegioGrenzen:
                 code = str(props.get("statcode", ""))
                 soort = PREFIX_SOORT.get(code[:2])
                 if soort is None:
-                    parsed.problem(number, "statcode", code, "not a code of a known kind of region")
+                    parsed.problem(number, "statcode", code, "geen code van een bekende soort regio")
                     continue
                 try:
                     outline = geometry(shape, arcs)
                 except (IndexError, KeyError, TypeError, ValueError) as exc:
-                    parsed.problem(number, "arcs", code, f"the outline cannot be read: {exc}")
+                    parsed.problem(number, "arcs", code, f"de grens is niet te lezen: {exc}")
                     continue
                 scope = parsed.source(
                     f"cbs:regio-grenzen:{soort}",

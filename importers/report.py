@@ -25,8 +25,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        what = f" field {self.field!r}" if self.field else ""
-        value = f" value {self.value!r}" if self.value else ""
+        what = f" veld {self.field!r}" if self.field else ""
+        value = f" waarde {self.value!r}" if self.value else ""
         return f"{where}:{what}{value}: {self.reason}"
 
 
@@ -40,7 +40,7 @@ def problems_from_validation(
         field_name = ".".join(p for p in (prefix, loc) if p)
         value = err.get("input")
         shown = "" if isinstance(value, dict) else _short(value)
-        reason = err.get("msg", "invalid").removeprefix("Value error, ")
+        reason = err.get("msg", "ongeldig").removeprefix("Value error, ")
         out.append(Problem(file, line, field_name, shown, reason))
     return out
 
@@ -110,13 +110,14 @@ class ImportReport:
         nothing was written or changed (a dry run, a refusal, or the store already holding it)."""
         lines = []
         for f in self.files:
-            version = f", version {f.version}" if f.version else ""
+            version = f", versie {f.version}" if f.version else ""
             lines.append(
-                f"{f.file} ({f.format or 'unknown format'}{version}): {f.rows_read} rows read, "
-                f"{f.created} created, {f.updated} updated, {f.unchanged} unchanged, "
-                f"{f.removed} removed, {f.skipped} skipped, {_plural(len(f.problems), 'problem')}"
+                f"{f.file} ({f.format or 'onbekend formaat'}{version}): {f.rows_read} rijen gelezen, "
+                f"{f.created} nieuw, {f.updated} bijgewerkt, {f.unchanged} ongewijzigd, "
+                f"{f.removed} verwijderd, {f.skipped} overgeslagen, "
+                f"{_plural(len(f.problems), 'probleem', 'problemen')}"
                 + (
-                    f" ({f.counted_before} records also in an earlier file, counted there)"
+                    f" ({f.counted_before} records ook in een eerder bestand, daar geteld)"
                     if f.counted_before
                     else ""
                 )
@@ -124,19 +125,19 @@ class ImportReport:
             lines.extend(f"  {p}" for p in f.problems)
         if self.dry_run:
             lines.append(
-                "Dry run: nothing was written; the counts above are what an import would do."
+                "Proefimport: er is niets geschreven; de aantallen hierboven zijn wat een import zou doen."
                 if self.changed
-                else "Dry run: nothing would change, the store already holds all of this."
+                else "Proefimport: er zou niets veranderen, de opslag bevat dit al allemaal."
             )
         elif not self.applied:
-            lines.append("Nothing was applied: fix the problems above, or use --skip-invalid.")
+            lines.append("Er is niets toegepast: los de problemen hierboven op, of gebruik --skip-invalid.")
         elif not self.changed:
-            lines.append("Nothing changed: the store already held all of this.")
+            lines.append("Er is niets veranderd: de opslag bevatte dit al allemaal.")
         return "\n".join(lines)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one}" if n == 1 else f"{n} {many}"
 
 
 class ImportFailed(Exception):
@@ -145,4 +146,4 @@ class ImportFailed(Exception):
     def __init__(self, report: ImportReport) -> None:
         self.report = report
         n = len(report.problems)
-        super().__init__(f"import failed with {n} problem(s); nothing was applied")
+        super().__init__(f"import mislukt met {n} probleem/problemen; er is niets toegepast")

@@ -129,7 +129,7 @@ class GemeenteResolver:
         name: where a row's gemeente is gone, its place still says where the row is now."""
         code = self._places.get(normalise(place))
         if code is None:
-            return None, f"no one gemeente has a woonplaats {place!r}"
+            return None, f"geen enkele gemeente heeft een woonplaats {place!r}"
         return code, f"woonplaats {place}, which lies in {self.current[code]} now"
 
     def by_code(self, code: str) -> tuple[str | None, str]:
@@ -141,14 +141,14 @@ class GemeenteResolver:
             seen.add(code)
             code = self.successor[code]
             how = "code, via herindeling"
-        return (code, how) if code in self.current else (None, "unknown code")
+        return (code, how) if code in self.current else (None, "onbekende code")
 
     def by_name(self, name: str) -> tuple[str | None, str]:
         """By the normalised name, then without a provincie suffix, then as a former gemeente's name
         followed through herindelingen; a base or former name two gemeenten share places nothing."""
         key = normalise(name)
         if not key:
-            return None, "no name given"
+            return None, "geen naam gegeven"
         if key in self._names:
             return self._names[key], "name"
         base = _base(name)
@@ -158,4 +158,4 @@ class GemeenteResolver:
             code, _ = self.by_code(self._former[key])
             if code is not None:
                 return code, "former name, via herindeling"
-        return None, "no gemeente of this name exists now (merged since, or misspelt)"
+        return None, "er bestaat nu geen gemeente met deze naam (sindsdien samengevoegd, of verkeerd gespeld)"

@@ -150,7 +150,7 @@ def _parse(store: GraphStore, paths: list[Path], report: ImportReport, reference
         except Exception as exc:
             log.exception("reading %s failed", path)
             parsed = ParsedFile(FileReport(file=str(path), format=fmt.NAME))
-            parsed.problem(None, "", "", f"the file could not be read ({type(exc).__name__}: {exc})")
+            parsed.problem(None, "", "", f"het bestand kon niet worden gelezen ({type(exc).__name__}: {exc})")
         parsed.report.scopes, parsed.report.version = list(parsed.scopes), parsed.version
         context.parsed.append(parsed)
         parsed_files.append(parsed)
@@ -200,7 +200,7 @@ def _apply(
                 line = f.report.origins.get(edge_key)
                 if line is not None and (f.report.file, line) not in refused:
                     side = "naar" if node_key == edge_key.dst else "van"
-                    why = "no such node in this import or in the store"
+                    why = "deze knoop staat niet in deze import en niet in de opslag"
                     refuse(f.report, line, side, str(node_key), why, refused)
         if not skip_invalid or len(refused) == before:
             raise ImportFailed(report) from exc
@@ -261,7 +261,7 @@ def _build(parsed_files: list[ParsedFile], refused: set[Line]) -> tuple[Batch, s
                 add(record, (of, parsed.version) if of else None)
             except SchemaError as exc:
                 earlier = report.origins.get(record.key)
-                also = f" (line {earlier})" if earlier is not None else ""
+                also = f" (regel {earlier})" if earlier is not None else ""
                 refuse(report, line, "", str(record.key), f"{exc}{also}", clashes)
                 continue
             report.origins.setdefault(record.key, line)
@@ -284,11 +284,11 @@ def _format_of(path: Path) -> tuple[Format | None, str]:
     """The one format the file fits, or ``None`` and why: none fits, or several do (a file
     must never be taken for another table)."""
     if not path.exists():
-        return None, "no such file"
+        return None, "bestand bestaat niet"
     if not path.is_file():
-        return None, "not a file"
+        return None, "geen bestand"
     if path.stat().st_size == 0:
-        return None, "the file is empty: nothing to import"
+        return None, "het bestand is leeg: niets te importeren"
     fits: list[Format] = []
     for fmt in FORMATS:
         try:
@@ -299,11 +299,14 @@ def _format_of(path: Path) -> tuple[Format | None, str]:
     if len(fits) == 1:
         return fits[0], ""
     if fits:
-        return None, f"fits several formats ({', '.join(f.NAME for f in fits)}): refused, to be sure"
+        return (
+            None,
+            f"past bij meerdere formaten ({', '.join(f.NAME for f in fits)}): geweigerd, voor de zekerheid",
+        )
     columns = columns_of(path)
-    shown = f" (its columns: {', '.join(columns[:12])})" if columns else ""
+    shown = f" (de kolommen: {', '.join(columns[:12])})" if columns else ""
     names = "; ".join(f.NAME for f in FORMATS)
-    return None, f"fits no format this version reads{shown}{_closest(columns)}; tried: {names}"
+    return None, f"past bij geen formaat dat deze versie leest{shown}{_closest(columns)}; geprobeerd: {names}"
 
 
 def _closest(columns: list[str]) -> str:
@@ -316,13 +319,13 @@ def _closest(columns: list[str]) -> str:
             continue
         missing = sorted(required - have)
         unknown = sorted(have - required - set(getattr(fmt, "OPTIONAL", ())))
-        parts = [f"missing column(s) {', '.join(missing)}"] if missing else []
-        parts += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
+        parts = [f"ontbrekende kolom(men) {', '.join(missing)}"] if missing else []
+        parts += [f"onbekende kolom(men) {', '.join(unknown)}"] if unknown else []
         # a column misnamed ('province_x' for 'province') counts towards its format
         alike = sum(1 for m in missing for u in unknown if m in u or u in m)
         score = len(required & have) * 10 + alike * 5 - len(missing) - len(unknown)
         if parts and (best is None or score > best[0]):
-            best = (score, f"; closest: {fmt.NAME}, {'; '.join(parts)}")
+            best = (score, f"; het meest verwant: {fmt.NAME}, {'; '.join(parts)}")
     return best[1] if best else ""
 
 
@@ -330,11 +333,14 @@ def _unread(path: Path, why: str, from_folder: bool) -> FileReport:
     """The report of a file no format reads: a problem when it was named, a note when it was
     in a folder given whole (a README, a map) or empty (DUO publishes some gemeenten so)."""
     report = FileReport(file=str(path))
-    passed_over = from_folder and "several" not in why
-    if why.startswith("the file is empty"):
+    passed_over = from_folder and "meerdere" not in why
+    if why.startswith("het bestand is leeg"):
         passed_over = True
     elif passed_over:
-        why = "not a format this version reads: passed over (it was in a folder given whole)"
+        why = (
+            "geen formaat dat deze versie leest: overgeslagen (het stond in een map die als geheel is "
+            "opgegeven)"
+        )
     report.problems.append(Problem(str(path), None, "", "", why, fatal=not passed_over))
     return report
 

@@ -54,12 +54,12 @@ class SwvPc4:
                         line,
                         column,
                         row[column],
-                        f"not an SWV code: this PC4 has no {column[:2].upper()} SWV in the regulation",
+                        f"geen SWV-code: deze PC4 heeft geen {column[:2].upper()}-SWV in de regeling",
                         fatal=False,
                     )
                     continue
                 if code[:2] != column[:2].upper():
-                    parsed.problem(line, column, code, f"a {code[:2]} code in the {column} column")
+                    parsed.problem(line, column, code, f"een {code[:2]}-code in de kolom {column}")
                     continue
                 if code not in made:
                     parsed.add_entity(line, "Swv", {"id": code}, prov)
@@ -121,20 +121,20 @@ class SwvGemeenten2013:
                 parsed.problem(line, "swv_code", exc.value, str(exc))
                 continue
             if row["sector"].upper() != code[:2]:
-                parsed.problem(line, "sector", row["sector"], f"does not match SWV code {code}")
+                parsed.problem(line, "sector", row["sector"], f"past niet bij SWV-code {code}")
                 continue
             name, restrictie = row["gemeentenaam"], row["postcode_restrictie"].strip()
             if re.fullmatch(r"[A-Za-z]{1,3}\.", restrictie):
                 # The conversion split 'Bergen (NH.)' into name and restriction: put it back.
                 name, restrictie = f"{name} ({restrictie})", ""
-            gm, how = resolver.by_name(name) if resolver else (None, "no gemeenten loaded")
+            gm, how = resolver.by_name(name) if resolver else (None, "geen gemeenten geladen")
             if gm is None and resolver is not None:
                 # a gemeente of 2013 gone since (Bussum, 2016): where its woonplaats lies now
                 gm, _ = resolver.by_place(name)
                 if gm is not None:
                     by_place.setdefault(f"{name} → {resolver.current[gm]}", line)
             if gm is None:
-                parsed.problem(line, "gemeentenaam", name, f"unresolved: {how}", fatal=False)
+                parsed.problem(line, "gemeentenaam", name, f"niet gevonden: {how}", fatal=False)
                 continue
             if code not in made:
                 parsed.add_entity(line, "Swv", {"id": code}, prov)
@@ -157,8 +157,8 @@ class SwvGemeenten2013:
                 min(by_place.values()),
                 "gemeentenaam",
                 "",
-                f"{len(by_place)} gemeenten of 2013 gone since, placed in the gemeente their "
-                f"woonplaats lies in now: {', '.join(sorted(by_place))}",
+                f"{len(by_place)} gemeenten van 2013 sindsdien opgeheven, geplaatst in de gemeente waar hun "
+                f"woonplaats nu ligt: {', '.join(sorted(by_place))}",
                 fatal=False,
             )
         for (gm, code), edge in sorted(edges.items()):
@@ -181,7 +181,7 @@ def _restrict(parsed: ParsedFile, line: int, edge: dict[str, Any], restrictie: s
     edge["postcode_restrictie"].append(restrictie)
     parsed_restrictie = parse_restrictie(restrictie)
     if parsed_restrictie is None:
-        why = "could not be read; kept as text"
+        why = "niet te lezen; als tekst bewaard"
         parsed.problem(line, "postcode_restrictie", restrictie, why, fatal=False)
     else:
         edge[f"{parsed_restrictie[0]}_pc4"].extend(parsed_restrictie[1])

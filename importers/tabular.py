@@ -109,7 +109,7 @@ def read_table(path: Path) -> Table:
     first = text.splitlines()[0] if text else ""
     delimiter = _delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    table = Table([], [], delimiter, encoding, [(n, f"not valid {encoding} text") for n in bad_lines])
+    table = Table([], [], delimiter, encoding, [(n, f"geen geldige {encoding}-tekst") for n in bad_lines])
     end_of_previous = 0
     for row in reader:
         start = end_of_previous + 1  # a quoted field may span lines: report where the row begins
@@ -124,8 +124,8 @@ def read_table(path: Path) -> Table:
             table.damaged.append(
                 (
                     start,
-                    f"{len(row)} values for {len(table.columns)} columns "
-                    "(a separator inside a value? quote it)",
+                    f"{len(row)} waarden voor {len(table.columns)} kolommen "
+                    "(een scheidingsteken in een waarde? zet die tussen aanhalingstekens)",
                 )
             )
             continue

@@ -103,9 +103,9 @@ def weeks_from_text(text: str) -> tuple[float, str] | None:
     and how it was read; ``None`` when the text holds no usable number.
 
     >>> weeks_from_text("4-6")
-    (6.0, 'upper bound of the range 4-6')
+    (6.0, 'bovengrens van het bereik 4-6')
     >>> weeks_from_text("> 6 mnd")[1]
-    'at least 6 mnd (a lower bound)'
+    'minstens 6 mnd (een ondergrens)'
     >>> weeks_from_text("Aanmeldstop") is None
     True
     """
@@ -119,11 +119,11 @@ def weeks_from_text(text: str) -> tuple[float, str] | None:
     if high is not None:
         if high < low:
             return None
-        return high * unit, f"upper bound of the range {text.strip()}"
+        return high * unit, f"bovengrens van het bereik {text.strip()}"
     qualifier = m.group("q") or ""
     if qualifier in _LOWER_BOUND:
-        return low * unit, f"at least {m.group(2)} {m.group('u') or 'weken'} (a lower bound)"
-    return low * unit, f"read as {low * unit:g} weeks"
+        return low * unit, f"minstens {m.group(2)} {m.group('u') or 'weken'} (een ondergrens)"
+    return low * unit, f"gelezen als {low * unit:g} weken"
 
 
 def _slug_id(*parts: str) -> str:
@@ -174,7 +174,7 @@ def _row_lines(text: str) -> list[int]:
 
 def _load(path: Path) -> Any:
     if path.stat().st_size > MAX_SIZE:
-        raise ValueError(f"larger than {MAX_SIZE // 1024 // 1024} MB")
+        raise ValueError(f"groter dan {MAX_SIZE // 1024 // 1024} MB")
     return json.loads(path.read_bytes().decode("utf-8-sig"))
 
 
@@ -228,14 +228,14 @@ class TwenteWachttijden:
             text = path.read_bytes().decode("utf-8-sig")
             data = json.loads(text)
         except UnicodeDecodeError as exc:
-            parsed.problem(None, "", "", f"not valid UTF-8: {exc.reason}")
+            parsed.problem(None, "", "", f"geen geldige UTF-8: {exc.reason}")
             return parsed
         except json.JSONDecodeError as exc:
-            parsed.problem(exc.lineno, "", "", f"not valid JSON: {exc.msg}")
+            parsed.problem(exc.lineno, "", "", f"geen geldige JSON: {exc.msg}")
             return parsed
         rows = data.get("rows") if isinstance(data, dict) else None
         if not isinstance(rows, list):
-            parsed.problem(1, "rows", "", "the file must be a JSON object with a 'rows' list")
+            parsed.problem(1, "rows", "", "het bestand moet een JSON-object met een lijst 'rows' zijn")
             return parsed
         lines = _row_lines(text)
         if len(lines) != len(rows):
@@ -249,18 +249,18 @@ class TwenteWachttijden:
         places: dict[str, set[str]] = defaultdict(set)
         for line, row in zip(lines, rows, strict=True):
             if not isinstance(row, dict):
-                parsed.problem(line, "", "", "a row must be a JSON object")
+                parsed.problem(line, "", "", "een rij moet een JSON-object zijn")
                 continue
             name = row.get("p")
             if not isinstance(name, str) or not slug(name):
-                parsed.problem(line, "p", _words(name), "every row needs the provider's name")
+                parsed.problem(line, "p", _words(name), "elke rij heeft de naam van de aanbieder nodig")
                 continue
             name = name.strip()
             pid = _slug_id(name)
             if pid in providers and providers[pid][0] != name:
                 earlier, first = providers[pid]
                 parsed.problem(
-                    line, "p", name, f"gives the same provider id {pid} as {earlier!r} (line {first})"
+                    line, "p", name, f"geeft hetzelfde aanbieder-id {pid} als {earlier!r} (regel {first})"
                 )
                 continue
             providers.setdefault(pid, (name, line))
@@ -287,15 +287,15 @@ class TwenteWachttijden:
                 None,
                 "b",
                 "",
-                f"{len(treatment)} offers publish only a waiting time for treatment after intake; not "
-                f"stored, because wachttijd_weken is the time to intake: {'; '.join(treatment)}",
+                f"{len(treatment)} aanbiedingen publiceren alleen een wachttijd voor behandeling na "
+                "de intake; niet opgeslagen, want wachttijd_weken is de tijd tot de intake: "
+                + "; ".join(treatment),
                 fatal=False,
             )
         without = sum(1 for o in offers if "wachttijd_weken" not in o.data)
         if without:
-            parsed.problem(
-                None, "i", "", f"{without} of {len(offers)} offers have no waiting time in weeks", fatal=False
-            )
+            reason = f"{without} van {len(offers)} aanbiedingen hebben geen wachttijd in weken"
+            parsed.problem(None, "i", "", reason, fatal=False)
         return parsed
 
     @staticmethod
@@ -327,7 +327,11 @@ class TwenteWachttijden:
         data["financiering"] = list(dict.fromkeys(f for word, f in FUNDING if word in funding.lower()))
         if funding and not data["financiering"]:
             parsed.problem(
-                line, "c", funding, "names no funding (Jeugdwet, Zvw, Wlz …): left empty", fatal=False
+                line,
+                "c",
+                funding,
+                "noemt geen financiering (Jeugdwet, Zvw, Wlz …): leeg gelaten",
+                fatal=False,
             )
         offer.data = data
         return TwenteWachttijden._waiting(parsed, offer)
@@ -339,55 +343,59 @@ class TwenteWachttijden:
         weeks: float | None = None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if not math.isfinite(value) or value < 0:
-                parsed.problem(line, "i", str(value), "a waiting time must be a number of weeks, 0 or more")
+                parsed.problem(line, "i", str(value), "een wachttijd moet een aantal weken zijn, 0 of meer")
                 return False
             weeks = float(value)
         elif isinstance(value, str) and value.strip():
             read = weeks_from_text(value)
             if read is None:
-                parsed.problem(line, "i", value, "not a number of weeks: no waiting time stored", fatal=False)
+                parsed.problem(line, "i", value, "geen aantal weken: geen wachttijd opgeslagen", fatal=False)
             else:
                 weeks, how = read
-                parsed.problem(line, "i", value, f"text, {how}: stored as {weeks:.4g} weeks", fatal=False)
+                parsed.problem(
+                    line, "i", value, f"tekst, {how}: opgeslagen als {weeks:.4g} weken", fatal=False
+                )
         elif value is not None and value != "":
             parsed.problem(
-                line, "i", str(value), "not a number of weeks: no waiting time stored", fatal=False
+                line, "i", str(value), "geen aantal weken: geen wachttijd opgeslagen", fatal=False
             )
         elif published:
             parsed.problem(
                 line,
                 "iText",
                 published,
-                "published without a number of weeks: no waiting time stored",
+                "gepubliceerd zonder aantal weken: geen wachttijd opgeslagen",
                 fatal=False,
             )
         if weeks is None:
             after, after_text = row.get("b"), _words(row.get("bText"))
             if isinstance(after, (int, float)) and not isinstance(after, bool):
-                shown = f"{after:g} weeks" + (f" ({after_text})" if after_text else "")
+                shown = f"{after:g} weken" + (f" ({after_text})" if after_text else "")
             elif after_text:
                 shown = after_text
             else:
                 return True
-            offer.treatment_only = f"line {line}: {shown}"
+            offer.treatment_only = f"regel {line}: {shown}"
             return True
         if row.get("k") == "route":
             parsed.problem(
-                line, "k", "route", "the figure is a published norm, not a measured waiting time", fatal=False
+                line, "k", "route", "het getal is een gepubliceerde norm, geen gemeten wachttijd", fatal=False
             )
         when = _words(row.get("date"))
         source = data.get("website")
         try:
             if re.fullmatch(r"\d{4}-\d{2}", when):
                 day = date.fromisoformat(when + "-01")
-                parsed.problem(line, "date", when, f"a month only: read as {day}", fatal=False)
+                parsed.problem(line, "date", when, f"alleen een maand: gelezen als {day}", fatal=False)
             else:
                 day = date.fromisoformat(when)
         except ValueError:
-            parsed.problem(line, "date", when, "no valid date: the waiting time is not stored", fatal=False)
+            parsed.problem(
+                line, "date", when, "geen geldige datum: de wachttijd is niet opgeslagen", fatal=False
+            )
             return True
         if not source:
-            parsed.problem(line, "u", "", "no source page: the waiting time is not stored", fatal=False)
+            parsed.problem(line, "u", "", "geen bronpagina: de wachttijd is niet opgeslagen", fatal=False)
             return True
         data.update(wachttijd_weken=weeks, wachttijd_datum=day, wachttijd_bron=source)
         return True

@@ -122,20 +122,24 @@ def split_areas(text: str) -> list[str]:
 def _gemeente(team: Team, parsed: ParsedFile, resolver: GemeenteResolver) -> str | None:
     raw = team.values.get("gemeente", "").strip()
     if not raw:
-        parsed.problem(team.line, "gemeente", "", "required: a GM code or the name of a gemeente")
+        parsed.problem(team.line, "gemeente", "", "verplicht: een GM-code of de naam van een gemeente")
         return None
     if re.fullmatch(r"(?i)(GM)?\s*\d{1,4}", raw):
         code = ids.gemeente_code(raw)
         now, _ = resolver.by_code(code)
         if now is not None and now != code:
             parsed.problem(
-                team.line, "gemeente", raw, f"{code} merged into {now} (herindeling): {now} used", fatal=False
+                team.line,
+                "gemeente",
+                raw,
+                f"{code} is opgegaan in {now} (herindeling): {now} gebruikt",
+                fatal=False,
             )
             return now
         return code  # an unknown code is reported by the store as a missing node, with this line
     found, how = resolver.by_name(raw)
     if found is None:
-        parsed.problem(team.line, "gemeente", raw, f"unresolved: {how}")
+        parsed.problem(team.line, "gemeente", raw, f"niet gevonden: {how}")
     return found
 
 
@@ -143,7 +147,7 @@ def _areas(token: str, gm: str | None) -> list[tuple[str, str]]:
     """The (kind, id) of the areas one ``gebied`` entry names; raises ValueError with the reason."""
     if token.lower() == "gemeente":
         if gm is None:
-            raise ValueError("'gemeente' needs a valid gemeente")
+            raise ValueError("'gemeente' vraagt om een geldige gemeente")
         return [("Gemeente", gm)]
     text = token.strip()
     upper = text.upper()
@@ -155,11 +159,11 @@ def _areas(token: str, gm: str | None) -> list[tuple[str, str]]:
     if m:
         low, high = ids.pc4(m.group(1)), ids.pc4(m.group(2))
         if int(low) > int(high):
-            raise ValueError(f"the range runs backwards: write {high}-{low}")
+            raise ValueError(f"het bereik loopt achteruit: schrijf {high}-{low}")
         if int(high) - int(low) + 1 > MAX_RANGE:
             raise ValueError(
-                f"the range holds {int(high) - int(low) + 1} PC4s, more than {MAX_RANGE}: "
-                "split it, or write 'gemeente' for the whole gemeente"
+                f"het bereik omvat {int(high) - int(low) + 1} PC4's, meer dan {MAX_RANGE}: "
+                "splits het, of schrijf 'gemeente' voor de hele gemeente"
             )
         return [("PC4", str(n)) for n in range(int(low), int(high) + 1)]
     if re.fullmatch(r"\d{4}", text):
@@ -167,8 +171,8 @@ def _areas(token: str, gm: str | None) -> list[tuple[str, str]]:
     if re.fullmatch(r"\d{4}\s?[A-Za-z]{2}", text):
         return [("PC6", ids.pc6(text))]
     raise ValueError(
-        "not an area: expected a PC4 (2011), PC6 (2011AB), PC4 range (2011-2015), "
-        "wijk (WK039201), buurt (BU03920101) or the word 'gemeente'"
+        "geen gebied: verwacht een PC4 (2011), PC6 (2011AB), PC4-bereik (2011-2015), "
+        "wijk (WK039201), buurt (BU03920101) of het woord 'gemeente'"
     )
 
 
@@ -199,19 +203,22 @@ def _contact(
             line,
             f"{prefix}rol",
             "",
-            "a contact needs a rol: the function it serves (e.g. 'toegang jeugdhulp'), never a person's name",
+            "een contact heeft een rol nodig: de functie die het vervult (bijv. 'toegang jeugdhulp'), "
+            "nooit de naam van een persoon",
         )
         return
     if not any(data.get(k) for k in ("email", "telefoon", "website")):
-        parsed.problem(line, f"{prefix}rol", data["rol"], "a contact needs an email, telefoon or website")
+        parsed.problem(
+            line, f"{prefix}rol", data["rol"], "een contact heeft een email, telefoon of website nodig"
+        )
         return
     if data.get("email") and looks_personal(data["email"]):
         parsed.problem(
             line,
             f"{prefix}email",
             data["email"],
-            "looks like a person's address: accepted as the contact for this rol, "
-            "but prefer a role mailbox (we store organisations, not people)",
+            "lijkt het adres van een persoon: geaccepteerd als contact voor deze rol, "
+            "maar liever een functiemailbox (we slaan organisaties op, geen personen)",
             fatal=False,
         )
     if data.get("telefoon") and looks_mobile(data["telefoon"]):
@@ -219,7 +226,8 @@ def _contact(
             line,
             f"{prefix}telefoon",
             data["telefoon"],
-            "a mobile number often belongs to a person: accepted, but prefer the team's own number",
+            "een mobiel nummer is vaak van een persoon: geaccepteerd, maar liever het eigen nummer van "
+            "het team",
             fatal=False,
         )
     # Validated even when the team itself is not, so that every problem shows at once; the
@@ -242,7 +250,7 @@ def build(parsed: ParsedFile, team: Team, resolver: GemeenteResolver, seen: dict
     if soort in SOORTEN:
         data["soort"] = soort
     elif soort not in EMPTY:
-        parsed.problem(line, "soort", values["soort"], f"expected one of: {', '.join(SOORTEN)}")
+        parsed.problem(line, "soort", values["soort"], f"verwacht een van: {', '.join(SOORTEN)}")
     try:
         data["fictief"] = yes_no(values.get("fictief", ""))
     except ValueError as exc:
@@ -250,7 +258,7 @@ def build(parsed: ParsedFile, team: Team, resolver: GemeenteResolver, seen: dict
     team_key = _entity(parsed, line, "Wijkteam", data, prov)
     team_id = team_key.id if team_key else None
     if team_id is not None and team_id in seen:
-        parsed.problem(line, "id", team_id, f"this wijkteam id is also used on line {seen[team_id]}")
+        parsed.problem(line, "id", team_id, f"dit wijkteam-id staat ook op regel {seen[team_id]}")
         team_id = team_key = None
     elif team_id is not None:
         seen[team_id] = line
@@ -278,7 +286,12 @@ def _serves(parsed: ParsedFile, team: Team, team_key: NodeKey | None, gm: str | 
     """The areas the team serves, each once however it was written (a PC4 also in a range)."""
     line, prov = team.line, team.provenance
     if not team.gebied:
-        parsed.problem(line, "gebied", "", "required: the areas served, or 'gemeente' for the whole gemeente")
+        parsed.problem(
+            line,
+            "gebied",
+            "",
+            "verplicht: de gebieden die het team bedient, of 'gemeente' voor de hele gemeente",
+        )
     served: set[tuple[str, str]] = set()
     for token in team.gebied:
         try:
@@ -292,8 +305,8 @@ def _serves(parsed: ParsedFile, team: Team, team_key: NodeKey | None, gm: str | 
                     line,
                     "gebied",
                     token,
-                    f"this {kind.lower()} code is of gemeente GM{area_id[2:6]}, not of {gm} "
-                    "(fine for a team across the border, or a code from before a herindeling)",
+                    f"deze {kind.lower()}code is van gemeente GM{area_id[2:6]}, niet van {gm} "
+                    "(goed voor een team over de grens, of een code van vóór een herindeling)",
                     fatal=False,
                 )
             served.add((kind, area_id))
@@ -310,7 +323,7 @@ def _contacts(parsed: ParsedFile, team: Team, team_id: str | None) -> None:
     for prefix, fields in team.contacts:
         rol = slug(fields.get("rol", ""))
         if rol and rol in seen_roles:
-            why = "two contacts of one team with the same rol"
+            why = "twee contacten van één team met dezelfde rol"
             parsed.problem(team.line, f"{prefix}rol", fields["rol"], why)
             continue
         seen_roles.add(rol)

@@ -104,7 +104,11 @@ def _version(parsed: ParsedFile, path: Path, dates: list[str]) -> None:
 
 def _no_date_note(parsed: ParsedFile, line: int | None, field_name: str) -> None:
     parsed.problem(
-        line, field_name, "", "no peildatum: say when these facts were checked (e.g. 2025-09-01)", fatal=False
+        line,
+        field_name,
+        "",
+        "geen peildatum: zeg wanneer deze gegevens zijn nagegaan (bijv. 2025-09-01)",
+        fatal=False,
     )
 
 
@@ -129,7 +133,7 @@ class WijkteamsCsv:
             return parsed
         extra = [c for c in header_of(path) or [] if c and c not in CSV_COLUMNS]
         if extra:
-            parsed.problem(1, ", ".join(extra), "", "unknown column(s) ignored", fatal=False)
+            parsed.problem(1, ", ".join(extra), "", "onbekende kolom(men) genegeerd", fatal=False)
         if "peildatum" not in (header_of(path) or []):
             _no_date_note(parsed, 1, "peildatum")
         resolver = _resolver(context)
@@ -152,7 +156,7 @@ def _plain(node: yaml.Node, depth: int = 0) -> Any:
     """A composed YAML node as text, lists and dicts (every scalar stays text: no YAML 1.1
     surprises such as ``nee`` → False or ``0235115000`` → an octal number)."""
     if depth > 20:
-        raise ValueError("nested too deeply")
+        raise ValueError("te diep genest")
     if isinstance(node, yaml.MappingNode):
         return {str(_plain(k, depth + 1)): _plain(v, depth + 1) for k, v in node.value}
     if isinstance(node, yaml.SequenceNode):
@@ -188,15 +192,17 @@ class WijkteamsYaml:
         if root is None:
             return parsed
         if not isinstance(root, yaml.MappingNode):
-            parsed.problem(1, "wijkteams", "", "the file must be a mapping with a 'wijkteams:' list")
+            parsed.problem(1, "wijkteams", "", "het bestand moet een mapping met een lijst 'wijkteams:' zijn")
             return parsed
         top = {str(k.value): (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
         for name, (knode, _) in top.items():
             if name not in YAML_TOP_KEYS:
-                parsed.problem(_line(knode), name, "", f"unknown key; known: {', '.join(YAML_TOP_KEYS)}")
+                parsed.problem(
+                    _line(knode), name, "", f"onbekende sleutel; bekend: {', '.join(YAML_TOP_KEYS)}"
+                )
         if "wijkteams" not in top or not isinstance(top["wijkteams"][1], yaml.SequenceNode):
             line = _line(top["wijkteams"][0]) if "wijkteams" in top else 1
-            parsed.problem(line, "wijkteams", "", "'wijkteams:' must be a list of wijkteams")
+            parsed.problem(line, "wijkteams", "", "'wijkteams:' moet een lijst van wijkteams zijn")
             return parsed
         source = _text(_plain(top["bron"][1])) if "bron" in top else ""
         date = _text(_plain(top["peildatum"][1])) if "peildatum" in top else ""
@@ -217,7 +223,7 @@ class WijkteamsYaml:
     def _team(parsed: ParsedFile, node: yaml.Node, prov: Provenance) -> Team | None:
         line = _line(node)
         if not isinstance(node, yaml.MappingNode):
-            parsed.problem(line, "wijkteams", "", "each wijkteam must be a mapping (id: …, naam: …)")
+            parsed.problem(line, "wijkteams", "", "elk wijkteam moet een mapping zijn (id: …, naam: …)")
             return None
         try:
             data: dict[str, Any] = _plain(node)
@@ -234,11 +240,11 @@ class WijkteamsYaml:
 
         for key in data:
             if key not in TEAM_KEYS:
-                wrong(key, "", f"unknown key; known: {', '.join(TEAM_KEYS)}")
+                wrong(key, "", f"onbekende sleutel; bekend: {', '.join(TEAM_KEYS)}")
         for key in ("id", "naam", "gemeente", "soort", "fictief"):
             value = data.get(key, "")
             if not isinstance(value, str):
-                wrong(key, "", "must be a single value, not a list or mapping")
+                wrong(key, "", "moet één waarde zijn, geen lijst of mapping")
             else:
                 team.values[key] = value
         team.gebied = _list(data.get("gebied", ""), "gebied", wrong, split=split_areas)
@@ -248,13 +254,13 @@ class WijkteamsYaml:
         for n, fields in enumerate(contacts, start=1):
             prefix = f"contact[{n}]." if isinstance(contact, list) else "contact."
             if not isinstance(fields, dict):
-                wrong(prefix.rstrip("."), "", "a contact is a mapping of rol, email, telefoon, website")
+                wrong(prefix.rstrip("."), "", "een contact is een mapping van rol, email, telefoon, website")
                 continue
             for key, value in fields.items():
                 if key not in CONTACT_FIELDS:
-                    wrong(prefix + key, "", f"unknown key; known: {', '.join(CONTACT_FIELDS)}")
+                    wrong(prefix + key, "", f"onbekende sleutel; bekend: {', '.join(CONTACT_FIELDS)}")
                 elif not isinstance(value, str):
-                    wrong(prefix + key, "", "must be a single value")
+                    wrong(prefix + key, "", "moet één waarde zijn")
             team.contacts.append((prefix, {k: v for k, v in fields.items() if isinstance(v, str)}))
         return None if bad else team
 
@@ -274,5 +280,5 @@ def _list(
         return split(value) if value not in EMPTY else []
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [token for v in value if v.strip() not in EMPTY for token in split(v)]
-    wrong(field_name, "", "must be a list of values")
+    wrong(field_name, "", "moet een lijst van waarden zijn")
     return []

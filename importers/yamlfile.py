@@ -28,8 +28,8 @@ def compose(path: Path, parsed: ParsedFile) -> yaml.Node | None:
     try:
         return yaml.compose(path.read_bytes().decode("utf-8-sig"), Loader=yaml.BaseLoader)
     except UnicodeDecodeError as exc:
-        parsed.problem(None, "", "", f"not valid UTF-8: {exc.reason}")
+        parsed.problem(None, "", "", f"geen geldige UTF-8: {exc.reason}")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        parsed.problem(mark.line + 1 if mark else None, "", "", f"not valid YAML: {exc}")
+        parsed.problem(mark.line + 1 if mark else None, "", "", f"geen geldige YAML: {exc}")
     return None

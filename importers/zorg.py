@@ -73,8 +73,8 @@ class _Rows:
                     1,
                     ", ".join(unknown),
                     "",
-                    f"column(s) not part of this format, ignored: {', '.join(unknown)}; "
-                    f"known: {', '.join(cls.REQUIRED + cls.OPTIONAL)}",
+                    f"kolom(men) die niet bij dit formaat horen, genegeerd: {', '.join(unknown)}; "
+                    f"bekend: {', '.join(cls.REQUIRED + cls.OPTIONAL)}",
                     fatal=False,
                 )
         return parsed, rows, prov
@@ -83,7 +83,7 @@ class _Rows:
     def _filled(cls, parsed: ParsedFile, line: int, row: dict[str, str]) -> bool:
         empty = [c for c in cls.REQUIRED if not row.get(c)]
         for column in empty:
-            parsed.problem(line, column, "", "required: may not be empty")
+            parsed.problem(line, column, "", "verplicht: mag niet leeg zijn")
         return not empty
 
     @staticmethod
@@ -215,7 +215,7 @@ class Aanbod(_Rows):
             try:
                 data["wachttijd_weken"] = decimal(weeks)
             except ValueError:
-                parsed.problem(line, "wachttijd_weken", weeks, "not a number of weeks, e.g. 6 or 6,5")
+                parsed.problem(line, "wachttijd_weken", weeks, "geen aantal weken, bijv. 6 of 6,5")
                 ok = False
             for column in ("wachttijd_datum", "wachttijd_bron"):
                 if not row.get(column):
@@ -223,8 +223,8 @@ class Aanbod(_Rows):
                         line,
                         column,
                         "",
-                        "a waiting time needs the date it was measured (wachttijd_datum) and where it "
-                        "comes from (wachttijd_bron): an undated waiting time misleads",
+                        "een wachttijd heeft de datum van meten (wachttijd_datum) en de herkomst "
+                        "(wachttijd_bron) nodig: een wachttijd zonder datum misleidt",
                     )
                     ok = False
         if when:
@@ -269,7 +269,10 @@ class Aanbod(_Rows):
         ident = row.get("locatie_id") or _location_id(aanbieder.id if aanbieder else "", postcode, row)
         if not ident:
             parsed.problem(
-                line, "locatie_id", "", "a location needs a locatie_id, a postcode or a locatie_naam"
+                line,
+                "locatie_id",
+                "",
+                "een locatie heeft een locatie_id, een postcode of een locatie_naam nodig",
             )
             return None
         data = _present(
@@ -366,7 +369,12 @@ def _client(parsed: ParsedFile, line: int, text: str, names: dict[str, str]) -> 
     value = text.strip()
     if re.fullmatch(r"(?i)gm\d{4}", value):
         if value in names and not names[value]:
-            parsed.problem(line, "opdrachtgever", value, "not a gemeente of today, nor merged into one")
+            parsed.problem(
+                line,
+                "opdrachtgever",
+                value,
+                "geen gemeente van nu, en ook niet opgegaan in een gemeente van nu",
+            )
             return None
         return NodeKey("Gemeente", names.get(value) or ids.gemeente_code(value))
     if _is_code(value):
@@ -377,7 +385,7 @@ def _client(parsed: ParsedFile, line: int, text: str, names: dict[str, str]) -> 
         line,
         "opdrachtgever",
         value,
-        "not a gemeentecode (GM0392), a region code (JZ11) or the name of a known gemeente",
+        "geen gemeentecode (GM0392), regiocode (JZ11) of naam van een bekende gemeente",
     )
     return None
 

@@ -42,7 +42,7 @@ def test_import_then_stats_json(store: GraphStore) -> None:
     target = target_of(store)
     done = cli("import", str(DEMO), "--store", target)
     assert done.returncode == 0, done.stderr
-    assert "96 created" in done.stdout
+    assert "96 nieuw" in done.stdout
     stats = cli("stats", "--json", "--store", target)
     assert stats.returncode == 0, stats.stderr
     data = json.loads(stats.stdout)
@@ -56,7 +56,7 @@ def test_import_then_stats_json(store: GraphStore) -> None:
     text = cli("stats", "--store", target)
     assert text.returncode == 0 and "knopen:\n" in text.stdout and "verbindingen:\n" in text.stdout
     again = cli("import", str(DEMO), "--store", target)
-    assert "Nothing changed" in again.stdout
+    assert "Er is niets veranderd" in again.stdout
 
 
 def test_failed_import_exits_1_and_applies_nothing(tmp_path: Path) -> None:
@@ -165,4 +165,4 @@ def test_export_hsds_then_import_changes_nothing(tmp_path: Path) -> None:
     for exported in (tmp_path / "out" / "kaart.json", tmp_path / "pkg" / "datapackage.json"):
         again = cli("import", str(exported), "--store", store_file)
         assert again.returncode == 0, again.stdout + again.stderr
-        assert "Nothing changed" in again.stdout
+        assert "Er is niets veranderd" in again.stdout

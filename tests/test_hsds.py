@@ -276,7 +276,7 @@ def fatal(store: GraphStore, paths: list[Path]) -> list[Problem]:
 def test_bad_json(store: GraphStore, tmp_path: Path) -> None:
     path = write(tmp_path, "hsds.json", '{"services": [\n  {"id": }\n]}\n')
     [problem] = fatal(store, [path])
-    assert problem.line == 2 and "not valid JSON" in problem.reason
+    assert problem.line == 2 and "geen geldige JSON" in problem.reason
 
 
 def test_unknown_terms_and_needs(store: GraphStore, tmp_path: Path) -> None:
@@ -289,12 +289,13 @@ def test_unknown_terms_and_needs(store: GraphStore, tmp_path: Path) -> None:
         "attribute.taxonomy_term_id",
         "0bc248fa-dc27-4650-9ba4-8f1a24ef16a2",
     )
-    assert "not in the file" in problem.reason
+    assert "niet in het bestand" in problem.reason
     # a need id of our own taxonomy is looked up in the store when the batch is applied
     attributes[0] = {"id": "at-1", "taxonomy_term_id": "ijw-99"}
     path = write_json(tmp_path, document)
     [problem] = fatal(store, [BEHOEFTEN, write(tmp_path, "gebied.jsonl", GEBIED), path])
-    assert (problem.field, problem.value) == ("naar", "Behoefte:ijw-99") and "no such node" in problem.reason
+    assert (problem.field, problem.value) == ("naar", "Behoefte:ijw-99")
+    assert "deze knoop staat niet" in problem.reason
 
 
 def test_waiting_time_rules_and_bad_ids(store: GraphStore, tmp_path: Path) -> None:
@@ -339,7 +340,7 @@ def test_datapackage_refuses_paths_outside_its_folder(tmp_path: Path) -> None:
     assert hsds.sniff(path)
     parsed = hsds.parse(path, "test")
     [problem] = parsed.report.problems
-    assert problem.value == "../organizations.csv" and "inside the package folder" in problem.reason
+    assert problem.value == "../organizations.csv" and "in de map van het pakket" in problem.reason
 
 
 def test_hsds2_folder_without_descriptor(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def test_everything_in_shared_data(store: GraphStore) -> None:
     _herindelingen_with_shares(store, report)
 
     # what could not be resolved is listed by name, never dropped silently
-    unresolved = sorted({p.value for p in report.problems if p.reason.startswith("unresolved")})
+    unresolved = sorted({p.value for p in report.problems if p.reason.startswith("niet gevonden")})
     assert "Haarlem" not in unresolved and "Weesp" not in unresolved
     assert "Bernisse" in unresolved  # a gemeente of 2013 that is no woonplaats: not guessed
     _haaren_placed_by_woonplaats(store)
@@ -168,4 +168,4 @@ def _herindelingen_with_shares(store: GraphStore, report: object) -> None:
     )
     assert pc4_of_haaren.props["aandeel"] == float(rows[0]["aandeel_pc4"])
     notes = [p for p in report.problems if p.value == "GM0053"]  # type: ignore[attr-defined]
-    assert len(notes) == 1 and "this table is followed" in notes[0].reason
+    assert len(notes) == 1 and "deze tabel wordt gevolgd" in notes[0].reason

@@ -39,8 +39,8 @@ def test_a_table_with_columns_of_another_kind_is_not_taken_for_gemeenten(
     with pytest.raises(ImportFailed) as err:
         run_import(store, [path])
     [problem] = err.value.report.problems
-    assert problem.fatal and "fits no format" in problem.reason
-    assert "closest: CBS gemeenten, unknown column(s) gg_code, gg_naam" in problem.reason
+    assert problem.fatal and "past bij geen formaat" in problem.reason
+    assert "het meest verwant: CBS gemeenten, onbekende kolom(men) gg_code, gg_naam" in problem.reason
     assert "CBS gemeenten per provincie" in problem.reason  # the formats it was tried against
     assert store.nodes("Gemeente") == []
 
@@ -54,9 +54,10 @@ def test_missing_required_column_is_named(store: GraphStore, tmp_path: Path) -> 
         run_import(store, [path, path2])
     second, first = err.value.report.problems  # files no format reads, in the order of their names
     assert first.file.endswith("prov.csv") and first.line is None
-    assert "closest: CBS gemeenten per provincie, missing column(s) province" in first.reason
+    assert "het meest verwant: CBS gemeenten per provincie, ontbrekende kolom(men) province" in first.reason
     assert second.file.endswith("herindeling.csv")
-    assert "closest: CBS gemeentelijke herindelingen, missing column(s) nieuwe" in second.reason
+    closest = "het meest verwant: CBS gemeentelijke herindelingen, ontbrekende kolom(men) nieuwe"
+    assert closest in second.reason
 
 
 def test_herindeling_history_in_windows_1252(store: GraphStore, tmp_path: Path) -> None:
@@ -95,8 +96,8 @@ def test_conflicting_duplicate_keys_are_refused(store: GraphStore, tmp_path: Pat
     with pytest.raises(ImportFailed) as err:
         run_import(store, [path])
     [problem] = err.value.report.problems
-    assert problem.line == 3 and "'Harlem' here but 'Haarlem' earlier" in problem.reason
-    assert "(line 2)" in problem.reason
+    assert problem.line == 3 and "hier 'Harlem' maar eerder 'Haarlem'" in problem.reason
+    assert "(regel 2)" in problem.reason
 
 
 @needs_shared

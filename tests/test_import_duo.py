@@ -124,8 +124,9 @@ def test_pupil_flows_keep_masked_counts_as_ranges(store: GraphStore, tmp_path: P
     assert school.props["landen"] == ["Duitsland"]
     assert (school.props["onbekend_bekend"], school.props["onbekend_gemaskeerd"]) == (0, 1)
     notes = {p.field: p.reason for p in report.problems if p.file == str(path)}
-    assert "1 rows of pupils living abroad (Duitsland (1))" in notes["gemeentenaam_leerling"]
-    assert "1 rows with a pupil postcode unknown to DUO" in notes["postcode_leerling"]
+    abroad = "1 rijen met leerlingen die in het buitenland wonen (Duitsland (1))"
+    assert abroad in notes["gemeentenaam_leerling"]
+    assert "1 rijen met een leerlingpostcode die DUO niet kent" in notes["postcode_leerling"]
     assert all(not p.fatal for p in report.problems)
 
 

@@ -30,7 +30,7 @@ def test_demo_imports_then_reimport_is_a_no_op(store: GraphStore) -> None:
     second = run_import(store, [DEMO])
     assert not second.changed
     assert second.files[0].unchanged == f.rows_read
-    assert "Nothing changed" in second.text()
+    assert "Er is niets veranderd" in second.text()
 
 
 def test_problem_names_file_line_field_value_and_reason(store: GraphStore, tmp_path: Path) -> None:
@@ -65,9 +65,9 @@ def test_skip_invalid_applies_the_valid_rows(store: GraphStore, tmp_path: Path) 
     lines = sorted(p.line for p in f.problems)
     assert lines == [3, 4, 5, 6]
     reasons = " | ".join(p.reason for p in f.problems)
-    assert "not valid JSON" in reasons and "unknown kind 'Leerling'" in reasons
+    assert "geen geldige JSON" in reasons and "onbekende soort 'Leerling'" in reasons
     missing = next(p for p in f.problems if p.line == 6)
-    assert missing.field == "van" and "no such node" in missing.reason
+    assert missing.field == "van" and "deze knoop staat niet" in missing.reason
     assert store.node(NodeKey("Gemeente", "GM0392")) is not None
 
 
@@ -91,8 +91,8 @@ def test_unknown_format_and_missing_file(store: GraphStore, tmp_path: Path) -> N
     with pytest.raises(ImportFailed) as err:
         run_import(store, [other, tmp_path / "nope.jsonl"])
     reasons = {Path(p.file).name: p.reason for p in err.value.report.problems}
-    assert reasons["other.csv"].startswith("fits no format this version reads (its columns: a, b)")
-    assert reasons["nope.jsonl"] == "no such file"
+    assert reasons["other.csv"].startswith("past bij geen formaat dat deze versie leest (de kolommen: a, b)")
+    assert reasons["nope.jsonl"] == "bestand bestaat niet"
 
 
 def test_header_must_name_a_source(store: GraphStore, tmp_path: Path) -> None:
@@ -110,7 +110,7 @@ def test_invalid_utf8_is_a_problem_with_its_line(store: GraphStore, tmp_path: Pa
     with pytest.raises(ImportFailed) as err:
         run_import(store, [path])
     [problem] = err.value.report.problems
-    assert problem.line == 3 and "not valid UTF-8" in problem.reason
+    assert problem.line == 3 and "geen geldige UTF-8" in problem.reason
 
 
 def test_bom_and_comments_are_fine(store: GraphStore, tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_a_folder_is_read_whole_and_other_files_in_it_are_passed_over(
     report = run_import(store, [folder])
     assert report.files[-1].created == 1 or any(f.created == 1 for f in report.files)
     [note] = report.problems
-    assert not note.fatal and "passed over" in note.reason and note.file.endswith("README.md")
+    assert not note.fatal and "overgeslagen" in note.reason and note.file.endswith("README.md")
     named = folder / "README.md"
     with pytest.raises(ImportFailed):  # named explicitly, an unknown file is still an error
         run_import(store, [named])

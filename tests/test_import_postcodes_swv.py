@@ -124,7 +124,7 @@ def test_damaged_rows_are_problems_with_the_line_they_start_on(store: GraphStore
         run_import(store, [path])
     by_line = {p.line: p.reason for p in err.value.report.problems}
     assert 3 in by_line  # the quoted value spans lines 3-4; the row starts on 3
-    assert "5 values for 3 columns" in by_line[5]
+    assert "5 waarden voor 3 kolommen" in by_line[5]
 
 
 def test_one_stray_byte_does_not_turn_a_utf8_file_into_cp1252(store: GraphStore, tmp_path: Path) -> None:
@@ -147,4 +147,4 @@ def test_a_key_twice_in_one_table_is_a_problem(store: GraphStore, tmp_path: Path
     with pytest.raises(ImportFailed) as err:
         run_import(store, [path])
     [problem] = err.value.report.problems
-    assert problem.line == 4 and "also on line 2" in problem.reason
+    assert problem.line == 4 and "ook op regel 2" in problem.reason

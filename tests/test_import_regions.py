@@ -86,9 +86,9 @@ def test_swv_per_gemeente_2013(store: GraphStore, tmp_path: Path) -> None:
     )
     report = run_import(store, [path, *base(tmp_path)], skip_invalid=True)
     problems = {p.line: p for p in report.problems}
-    assert problems[6].fatal and "does not match" in problems[6].reason
-    assert not problems[5].fatal and "kept as text" in problems[5].reason
-    assert not problems[7].fatal and "unresolved" in problems[7].reason
+    assert problems[6].fatal and "past niet bij" in problems[6].reason
+    assert not problems[5].fatal and "als tekst bewaard" in problems[5].reason
+    assert not problems[7].fatal and "niet gevonden" in problems[7].reason
     bergen = store.edges(rel="IN_WERKGEBIED", src=NodeKey("Gemeente", "GM0373"))
     assert [str(e.dst) for e in bergen] == ["Swv:PO2703"]  # 'Bergen' + 'NH.' put back together
     [meer] = store.edges(rel="IN_WERKGEBIED", src=NodeKey("Gemeente", "GM0394"), dst=NodeKey("Swv", "PO2710"))
@@ -162,8 +162,8 @@ def test_outlines_for_maps(store: GraphStore, tmp_path: Path) -> None:
     )
     report = run_import(store, [path, *base(tmp_path)], skip_invalid=True)
     by_line = {p.line: p for p in report.problems if p.file == str(path)}
-    assert not by_line[2].fatal and "not a gemeente" in by_line[2].reason
-    assert not by_line[3].fatal and "not a gemeente of today" in by_line[3].reason
+    assert not by_line[2].fatal and "geen gemeente" in by_line[2].reason
+    assert not by_line[3].fatal and "geen gemeente van nu" in by_line[3].reason
     assert by_line[4].fatal and "Polygon" in by_line[4].reason
     haarlem = store.node(NodeKey("Gemeente", "GM0392"))
     assert haarlem is not None and json.loads(str(haarlem.props["grens"])) == square

@@ -113,13 +113,13 @@ def test_offers_providers_and_waiting_times(store: GraphStore, tmp_path: Path) -
     assert "wachttijd_weken" not in offers["Praktijk B (jeugd, volwassenen)"].props  # type: ignore[union-attr]
 
     notes = {(p.line, p.field): p for p in f.problems}
-    assert "upper bound of the range 4–6 wk" in notes[(5, "i")].reason and notes[(5, "i")].value == "4–6 wk"
-    assert "read as 2026-05-01" in notes[(5, "date")].reason
-    assert "no waiting time stored" in notes[(6, "i")].reason
+    assert "bovengrens van het bereik 4–6 wk" in notes[(5, "i")].reason and notes[(5, "i")].value == "4–6 wk"
+    assert "gelezen als 2026-05-01" in notes[(5, "date")].reason
+    assert "geen wachttijd opgeslagen" in notes[(6, "i")].reason
     assert notes[(7, "iText")].value == "Langere wachttijd"
-    assert "names no funding" in notes[(7, "c")].reason
-    assert "line 7: 7 weeks (6–8 wk)" in notes[(None, "b")].reason
-    assert "2 of 4 offers have no waiting time" in notes[(None, "i")].reason
+    assert "noemt geen financiering" in notes[(7, "c")].reason
+    assert "regel 7: 7 weken (6–8 wk)" in notes[(None, "b")].reason
+    assert "2 van 4 aanbiedingen hebben geen wachttijd" in notes[(None, "i")].reason
 
     assert not run_import(store, [path]).changed
 
@@ -156,7 +156,7 @@ def test_not_json_is_reported_with_its_line(store: GraphStore, tmp_path: Path) -
     assert TwenteWachttijden.sniff(path) is False  # not JSON: not claimed
     parsed = TwenteWachttijden.parse(path, "test")
     [problem] = parsed.report.problems
-    assert problem.line == 3 and "not valid JSON" in problem.reason
+    assert problem.line == 3 and "geen geldige JSON" in problem.reason
 
 
 def test_sniff_needs_rows_with_provider_and_offer(tmp_path: Path) -> None:

@@ -143,7 +143,7 @@ def test_gemeente_by_name_and_old_code(store: GraphStore, tmp_path: Path) -> Non
     )
     report = run_import(store, [path, merges, *_reference(tmp_path)])
     [note] = [p for p in _file(report, "teams.csv").problems if p.field == "gemeente"]
-    assert not note.fatal and note.line == 3 and "GM0393 merged into GM0394" in note.reason
+    assert not note.fatal and note.line == 3 and "GM0393 is opgegaan in GM0394" in note.reason
     for team, gemeente in (("wt-noord", "GM0392"), ("wt-oud", "GM0394")):
         [edge] = store.edges(rel="WERKT_VOOR", src=NodeKey("Wijkteam", team))
         assert edge.dst == NodeKey("Gemeente", gemeente)
@@ -155,7 +155,7 @@ def test_missing_required_column_is_named(store: GraphStore, tmp_path: Path) -> 
     del team["gemeente"]
     path = _csv(tmp_path / "teams-zonder-gemeente.txt", team)  # recognised by its columns, not its name
     [problem] = _refused(store, [path, *_reference(tmp_path)])
-    assert (problem.line, problem.field) == (1, "gemeente") and "required column" in problem.reason
+    assert (problem.line, problem.field) == (1, "gemeente") and "verplichte kolom" in problem.reason
 
 
 @pytest.mark.parametrize("fmt", ["csv", "yaml"])
@@ -173,10 +173,10 @@ def test_pc6_with_letters_postnl_never_issues(store: GraphStore, tmp_path: Path,
 def test_bad_areas(store: GraphStore, tmp_path: Path, fmt: str) -> None:
     path = _write(fmt, tmp_path, _team(gebied="2015-2011 1000-2000 2011-2013 WK12 Centrum 0123"))
     problems = {p.value: p.reason for p in _refused(store, [path, *_reference(tmp_path)])}
-    assert "runs backwards: write 2011-2015" in problems["2015-2011"]
-    assert "more than 100" in problems["1000-2000"]
+    assert "loopt achteruit: schrijf 2011-2015" in problems["2015-2011"]
+    assert "meer dan 100" in problems["1000-2000"]
     assert "WK, de 4 cijfers van de gemeente en 2 van de wijk" in problems["WK12"]
-    assert "not an area" in problems["Centrum"]
+    assert "geen gebied" in problems["Centrum"]
     assert "van 1000 tot en met 9999" in problems["0123"]
     assert "2011-2013" not in problems
 
@@ -188,14 +188,14 @@ def test_unknown_or_ambiguous_gemeente_name_is_never_guessed(
     path = _write(fmt, tmp_path, _team(gemeente="Atlantis"), _team(id="wt-bergen", gemeente="Bergen"))
     problems = [p for p in _refused(store, [path, *_reference(tmp_path)]) if p.field == "gemeente"]
     assert [p.value for p in problems] == ["Atlantis", "Bergen"]
-    assert all("unresolved" in p.reason for p in problems)
+    assert all("niet gevonden" in p.reason for p in problems)
 
 
 def test_unknown_gemeente_code_is_reported_by_the_store(store: GraphStore, tmp_path: Path) -> None:
     path = _csv(tmp_path / "teams.csv", _team(gemeente="GM9999", gebied="2011"))
     [problem] = _refused(store, [path, *_reference(tmp_path)])
     assert (problem.line, problem.field, problem.value) == (2, "naar", "Gemeente:GM9999")
-    assert "no such node" in problem.reason
+    assert "deze knoop staat niet" in problem.reason
 
 
 @pytest.mark.parametrize("fmt", ["csv", "yaml"])
@@ -208,10 +208,10 @@ def test_person_looking_contact_is_accepted_with_a_note_but_needs_a_rol(
     notes = {p.field.replace(".", "_"): p for p in _file(report, path.name).problems}
     assert not any(p.fatal for p in notes.values())
     assert (
-        "person" in notes["contact_email"].reason
+        "persoon" in notes["contact_email"].reason
         and notes["contact_email"].value == "j.jansen@haarlem.example"
     )
-    assert "mobile" in notes["contact_telefoon"].reason
+    assert "mobiel" in notes["contact_telefoon"].reason
     [edge] = store.edges(rel="HEEFT_CONTACT", src=NodeKey.parse(TEAM))
     assert store.node(edge.dst).props["email"] == "j.jansen@haarlem.example"  # type: ignore[union-attr]
 
@@ -220,7 +220,7 @@ def test_person_looking_contact_is_accepted_with_a_note_but_needs_a_rol(
     )
     problems = _refused(store, [path, *_reference(tmp_path)])
     assert [(p.field.replace(".", "_"), p.fatal) for p in problems] == [("contact_rol", True)]
-    assert "needs a rol" in problems[0].reason
+    assert "heeft een rol nodig" in problems[0].reason
 
 
 def test_looks_personal() -> None:
@@ -253,7 +253,7 @@ def test_other_field_rules(store: GraphStore, tmp_path: Path, fmt: str) -> None:
     fields = {f for _, f in problems}
     assert {"soort", "fictief", "gebied", "zorgaanbieders", "contact_email", "id"} <= fields
     duplicate = next(p for (_, f), p in problems.items() if f == "id")
-    assert "also used on line" in duplicate.reason
+    assert "staat ook op regel" in duplicate.reason
 
 
 def test_yaml_lines_keys_and_syntax(store: GraphStore, tmp_path: Path) -> None:
@@ -275,7 +275,7 @@ def test_yaml_lines_keys_and_syntax(store: GraphStore, tmp_path: Path) -> None:
     assert [(p.line, p.field) for p in problems] == [(7, "gebeid"), (7, "contact.fax")]
     path.write_text("wijkteams:\n  - id: wt-a\n    naam: [A\n")
     [problem] = _refused(store, [path])
-    assert problem.line == 4 and "not valid YAML" in problem.reason
+    assert problem.line == 4 and "geen geldige YAML" in problem.reason
     notyaml = tmp_path / "teams.txt"
     notyaml.write_text("wijkteams:\n  - id: wt-a\n")
     assert not WijkteamsYaml.sniff(notyaml)  # YAML is recognised by extension plus the key

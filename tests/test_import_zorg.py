@@ -114,12 +114,13 @@ def test_missing_required_column_is_named(store: GraphStore, tmp_path: Path) -> 
     problems = failed(store, files(tmp_path, aanbod, contracten))
     named = {(p.file.rsplit("/", 1)[-1], p.line, p.field) for p in problems}
     assert named == {("aanbod.csv", 1, "aanbod_naam"), ("contracten.csv", 1, "geldig_van")}
-    assert all("required column" in p.reason for p in problems)
+    assert all("verplichte kolom" in p.reason for p in problems)
 
 
 def test_empty_required_cell(store: GraphStore, tmp_path: Path) -> None:
     [problem] = failed(store, [BEHOEFTEN, one_row(tmp_path, aanbod_naam="")])
-    assert (problem.line, problem.field, problem.reason) == (2, "aanbod_naam", "required: may not be empty")
+    empty = (2, "aanbod_naam", "verplicht: mag niet leeg zijn")
+    assert (problem.line, problem.field, problem.reason) == empty
 
 
 def test_bad_postcode(store: GraphStore, tmp_path: Path) -> None:
@@ -132,7 +133,7 @@ def test_bad_postcode(store: GraphStore, tmp_path: Path) -> None:
 def test_bad_date(store: GraphStore, tmp_path: Path, value: str) -> None:
     [problem] = failed(store, [BEHOEFTEN, one_row(tmp_path, wachttijd_datum=value)])
     assert (problem.line, problem.field, problem.value) == (2, "wachttijd_datum", value)
-    assert "is not a date" in problem.reason
+    assert "is geen datum" in problem.reason
 
 
 def test_bad_contract_dates(store: GraphStore, tmp_path: Path) -> None:
@@ -151,7 +152,7 @@ def test_bad_contract_dates(store: GraphStore, tmp_path: Path) -> None:
 
 def test_waiting_time_needs_a_date_and_a_source(store: GraphStore, tmp_path: Path) -> None:
     [problem] = failed(store, [BEHOEFTEN, one_row(tmp_path, wachttijd_datum="")])
-    assert (problem.line, problem.field) == (2, "wachttijd_datum") and "undated" in problem.reason
+    assert (problem.line, problem.field) == (2, "wachttijd_datum") and "zonder datum" in problem.reason
     [problem] = failed(store, [BEHOEFTEN, one_row(tmp_path, wachttijd_bron="")])
     assert (problem.line, problem.field) == (2, "wachttijd_bron")
     [problem] = failed(store, [BEHOEFTEN, one_row(tmp_path, wachttijd_weken="zes")])
@@ -167,7 +168,7 @@ def test_decimal_comma_in_a_comma_separated_file(store: GraphStore, tmp_path: Pa
 def test_unknown_need_is_a_missing_node(store: GraphStore, tmp_path: Path) -> None:
     [problem] = failed(store, [BEHOEFTEN, one_row(tmp_path, behoeften="45 99")])
     assert (problem.line, problem.field, problem.value) == (2, "naar", "Behoefte:ijw-99")
-    assert "no such node" in problem.reason
+    assert "deze knoop staat niet" in problem.reason
     assert store.node(NodeKey("Aanbod", "fictief-a-1")) is None  # nothing applied
 
 
@@ -185,7 +186,7 @@ def test_conflicting_duplicate_ids(store: GraphStore, tmp_path: Path) -> None:
     problems = failed(store, [BEHOEFTEN, write(tmp_path, "aanbod.csv", aanbod)])
     assert problems and all(p.line == 3 for p in problems)
     assert any(
-        "'Spaarne Jeugdhulp (fictief)' here but 'Jeugdhulp Spaarne (fictief)' earlier (line 2)" in p.reason
+        "hier 'Spaarne Jeugdhulp (fictief)' maar eerder 'Jeugdhulp Spaarne (fictief)' (regel 2)" in p.reason
         for p in problems
     )
 
@@ -204,7 +205,7 @@ def test_identifier_and_flag_problems_name_the_column(store: GraphStore, tmp_pat
 def test_unknown_columns_are_a_note(store: GraphStore, tmp_path: Path) -> None:
     report = run_import(store, [BEHOEFTEN, one_row(tmp_path, wachtijd="typo")])
     [note] = [p for p in report.problems if p.field == "wachtijd"]
-    assert not note.fatal and "ignored" in note.reason
+    assert not note.fatal and "genegeerd" in note.reason
 
 
 def test_bad_clients_and_unknown_provider(store: GraphStore, tmp_path: Path) -> None:

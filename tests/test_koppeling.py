@@ -53,7 +53,7 @@ def test_words_map_to_needs_by_a_named_rule(store: GraphStore, tmp_path: Path) -
     [derived] = [f for f in report.files if f.format == koppeling.NAME]
     notes = " ".join(p.reason for p in derived.problems)
     assert "specialismen 'mindfulness'" in notes and "specialismen 'psychose'" in notes
-    assert "1 offers map to no need at all" in notes
+    assert "1 aanbiedingen horen bij geen enkele behoefte" in notes
 
 
 def test_a_newer_table_replaces_what_the_older_derived(

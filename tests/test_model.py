@@ -84,7 +84,7 @@ def test_contract_period_is_ordered() -> None:
 
 def test_entity_by_kind_and_unknown_kind() -> None:
     assert entity("PC4", {"id": "2011", "provenance": PROV}).key == NodeKey("PC4", "2011")
-    with pytest.raises(ValueError, match="unknown kind"):
+    with pytest.raises(ValueError, match="onbekende soort"):
         entity("Leerling", {"id": "x", "provenance": PROV})
 
 

@@ -48,7 +48,7 @@ def test_a_newer_version_ends_what_it_no_longer_states(store: GraphStore, tmp_pa
     report = run_import(store, [v2])
     [f] = [f for f in report.files if f.file == str(v2)]
     assert (f.created, f.removed) == (2, 2)  # west and its edge new; zuid and its edge ended
-    assert "2 removed" in report.text()
+    assert "2 verwijderd" in report.text()
     zuid = store.node(NodeKey("Wijkteam", "zuid"))
     assert zuid is not None and ended_on(zuid.props) == "2026-03-01"  # kept, as history
     assert teams(store, "2025-06-01") == ["noord", "zuid"]
@@ -56,7 +56,7 @@ def test_a_newer_version_ends_what_it_no_longer_states(store: GraphStore, tmp_pa
     # the edge of a team that ended is gone from a dated view too
     assert [e.src.id for e in as_of(store, date(2026, 6, 1)).edges(rel="WERKT_VOOR")] == ["noord", "west"]
     again = run_import(store, [v2])
-    assert not again.changed and "Nothing changed" in again.text()
+    assert not again.changed and "Er is niets veranderd" in again.text()
 
 
 def test_an_older_version_after_a_newer_one_only_fills_in_history(store: GraphStore, tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def test_dry_run_counts_and_writes_nothing(store: GraphStore, tmp_path: Path) ->
     run_import(store, [base, v1])
     before = store.data_version()
     report = run_import(store, [v2], dry_run=True)
-    assert report.dry_run and not report.applied and "Dry run: nothing was written" in report.text()
+    assert report.dry_run and not report.applied and "Proefimport: er is niets geschreven" in report.text()
     assert sum(f.removed for f in report.files) == 2
     assert store.data_version() == before and teams(store, "2026-06-01") == ["noord", "zuid"]
 

@@ -112,7 +112,7 @@ class _Builder:
         try:
             return NodeKey(kind, normalise_id(kind, raw))
         except (ValidationError, ValueError):
-            self.problem(row, name, raw, f"not in this file, and not a valid {kind} id")
+            self.problem(row, name, raw, f"niet in dit bestand, en geen geldig {kind}-id")
             return None
 
     def edge(self, row: Row, rel: str, van: NodeKey | None, naar: NodeKey | None) -> None:
@@ -156,7 +156,10 @@ class _Builder:
         if _NEED.match(raw):  # a need of our taxonomy, kept in the store
             return NodeKey("Behoefte", raw)
         self.problem(
-            row, name, raw, "this taxonomy term is not in the file and is not a sociale-kaart need id"
+            row,
+            name,
+            raw,
+            "deze taxonomieterm staat niet in het bestand en is geen behoefte-id van de sociale kaart",
         )
         return None
 
@@ -192,7 +195,11 @@ class _Builder:
             if status in _INACTIVE:
                 self.dropped["Aanbod"].add(row.text("id"))
                 self.problem(
-                    row, "status", status, "an offer that is no longer given: not imported", fatal=False
+                    row,
+                    "status",
+                    status,
+                    "aanbod dat niet meer gegeven wordt: niet geïmporteerd",
+                    fatal=False,
                 )
                 continue
             data = _present(
@@ -222,7 +229,7 @@ class _Builder:
             if aanbod is None:
                 continue
             if not row.text("organization_id"):
-                self.problem(row, "organization_id", "", "an offer without a provider", fatal=False)
+                self.problem(row, "organization_id", "", "aanbod zonder aanbieder", fatal=False)
             self.edge(row, "BIEDT", self.ref(row, "Zorgaanbieder", "organization_id"), aanbod)
 
     def _waiting_time(self, row: Row, data: dict[str, Any]) -> bool:
@@ -233,8 +240,8 @@ class _Builder:
                     row,
                     "wait_time",
                     row.text("wait_time"),
-                    "free text waiting time not imported: the graph keeps a waiting time only as "
-                    "weeks with a date and a source (sk_wachttijd_weken, _datum, _bron)",
+                    "wachttijd als vrije tekst niet geïmporteerd: de graaf bewaart een wachttijd alleen als "
+                    "weken met een datum en een bron (sk_wachttijd_weken, _datum, _bron)",
                     fatal=False,
                 )
             return True
@@ -242,16 +249,16 @@ class _Builder:
         try:
             data["wachttijd_weken"] = decimal(weeks)
         except ValueError:
-            self.problem(row, "sk_wachttijd_weken", weeks, "not a number of weeks")
+            self.problem(row, "sk_wachttijd_weken", weeks, "geen aantal weken")
             ok = False
         try:
             data["wachttijd_datum"] = parse_date(when)
         except ValueError as exc:
-            reason = str(exc) if when else "a waiting time needs the date it was measured"
+            reason = str(exc) if when else "een wachttijd heeft de datum van meten nodig"
             self.problem(row, "sk_wachttijd_datum", when, reason)
             ok = False
         if not row.text("sk_wachttijd_bron"):
-            self.problem(row, "sk_wachttijd_bron", "", "a waiting time needs its source")
+            self.problem(row, "sk_wachttijd_bron", "", "een wachttijd heeft een bron nodig")
             ok = False
         return ok
 
@@ -266,7 +273,7 @@ class _Builder:
                     try:
                         data[ours] = decimal(row.text(theirs))
                     except ValueError:
-                        self.problem(row, theirs, row.text(theirs), "not a number in decimal degrees")
+                        self.problem(row, theirs, row.text(theirs), "geen getal in decimale graden")
                         ok = False
             found = addresses.get(row.text("id"), [])
             found.sort(key=lambda a: a.text("address_type").lower() != "physical")
@@ -299,7 +306,7 @@ class _Builder:
                     row,
                     "link_entity",
                     entity,
-                    "only the needs of services are imported (VOOR_BEHOEFTE)",
+                    "alleen de behoeften van diensten worden geïmporteerd (VOOR_BEHOEFTE)",
                     fatal=False,
                 )
                 continue
@@ -318,7 +325,7 @@ class _Builder:
                 key = NodeKey.parse(row.text("sk_gebied"))
                 return NodeKey(key.kind, normalise_id(key.kind, key.id))
             except (ValidationError, ValueError) as exc:
-                self.problem(row, "sk_gebied", row.text("sk_gebied"), f"not an area as Kind:id: {exc}")
+                self.problem(row, "sk_gebied", row.text("sk_gebied"), f"geen gebied als Kind:id: {exc}")
                 return None
         for name in ("extent", "uri", "name", "description"):
             m = _GM.search(row.text(name))
@@ -328,7 +335,7 @@ class _Builder:
             row,
             "extent",
             row.text("name")[:60],
-            "no gemeentecode (GM0000) in this service area: the area is not linked",
+            "geen gemeentecode (GM0000) in dit werkgebied: het gebied is niet gekoppeld",
             fatal=False,
         )
         return None
@@ -346,8 +353,8 @@ class _Builder:
                     row,
                     "title",
                     "",
-                    "a contact without a function (title or department) is not imported: the sociale "
-                    "kaart keeps functional contacts, never persons",
+                    "een contact zonder functie (title of department) wordt niet geïmporteerd: de sociale "
+                    "kaart bewaart functionele contacten, nooit personen",
                     fatal=False,
                 )
                 continue
@@ -382,7 +389,8 @@ class _Builder:
                 None,
                 "contact.name",
                 "",
-                f"{names} contact name(s) not stored: the sociale kaart keeps functions, never persons",
+                f"{names} naam/namen van contacten niet opgeslagen: de sociale kaart bewaart functies, "
+                "nooit personen",
                 fatal=False,
             )
 

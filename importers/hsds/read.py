@@ -97,13 +97,13 @@ def load(path: Path, parsed: ParsedFile) -> tuple[Tables, dict[str, Any]] | None
     try:
         document = load_json(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
-        parsed.problem(None, "", "", f"not valid UTF-8: {exc.reason}")
+        parsed.problem(None, "", "", f"geen geldige UTF-8: {exc.reason}")
         return None
     except json.JSONDecodeError as exc:
-        parsed.problem(exc.lineno, "", "", f"not valid JSON: {exc.msg}")
+        parsed.problem(exc.lineno, "", "", f"geen geldige JSON: {exc.msg}")
         return None
     if not isinstance(document, dict):
-        parsed.problem(1, "", "", "an HSDS file must hold one JSON object")
+        parsed.problem(1, "", "", "een HSDS-bestand moet één JSON-object bevatten")
         return None
     if isinstance(document.get("resources"), list):
         return load_package(path.parent, document, parsed), document
@@ -145,7 +145,7 @@ def flatten(document: dict[str, Any], file: str, parsed: ParsedFile) -> Tables:
         if table is None:
             continue
         if not isinstance(value, list):
-            parsed.problem(_line(document), key, "", f"'{key}' must be an array of {table} objects")
+            parsed.problem(_line(document), key, "", f"'{key}' moet een array van {table}-objecten zijn")
             continue
         for item in value:
             _collect(table, item, {}, file, tables, parsed)
@@ -156,7 +156,7 @@ def _collect(
     table: str, obj: object, links: dict[str, Any], file: str, tables: Tables, parsed: ParsedFile
 ) -> Row | None:
     if not isinstance(obj, dict):
-        parsed.problem(None, table, str(obj)[:40], f"a {table} must be a JSON object")
+        parsed.problem(None, table, str(obj)[:40], f"een {table} moet een JSON-object zijn")
         return None
     nested = NESTED.get(table, ())
     data = {k: v for k, v in obj.items() if k not in {n[0] for n in nested} or not _is_nested(v)}
@@ -174,7 +174,7 @@ def _collect(
                 data.setdefault(link, kid.data["id"])
             continue
         if not isinstance(value, list):
-            parsed.problem(row.line, f"{table}.{key}", "", f"'{key}' must be an array")
+            parsed.problem(row.line, f"{table}.{key}", "", f"'{key}' moet een array zijn")
             continue
         extra: dict[str, Any] = {link: data.get("id")}
         if child == "attribute":
@@ -213,10 +213,12 @@ def load_package(folder: Path, descriptor: dict[str, Any], parsed: ParsedFile) -
             continue
         target = (folder / rel).resolve()
         if re.match(r"^[a-z]+://", rel) or not target.is_relative_to(folder.resolve()):
-            parsed.problem(None, "resources.path", rel, "only CSV files inside the package folder are read")
+            parsed.problem(
+                None, "resources.path", rel, "alleen CSV-bestanden in de map van het pakket worden gelezen"
+            )
             continue
         if not target.is_file():
-            parsed.problem(None, "resources.path", rel, "the package names this file, but it is missing")
+            parsed.problem(None, "resources.path", rel, "het pakket noemt dit bestand, maar het ontbreekt")
             continue
         kind = next((k for k in ("physical", "postal") if Path(rel).stem.lower().startswith(k)), None)
         for line, values in read_table(target).rows:
@@ -229,7 +231,7 @@ def load_package(folder: Path, descriptor: dict[str, Any], parsed: ParsedFile) -
             None,
             "resources",
             ", ".join(ignored),
-            "resources without a graph counterpart, not read",
+            "resources zonder tegenhanger in de graaf, niet gelezen",
             fatal=False,
         )
     return tables
