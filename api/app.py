@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -20,10 +21,28 @@ from graph.store import GraphStore
 log = logging.getLogger("sociale_kaart.api")
 
 
-def create_app(store: str | GraphStore | None = None, api_key: str | None = None) -> FastAPI:
+def settle_memory() -> None:
+    """Take what is in memory now (the embedded store's graph: some 600,000 objects on
+    national data) out of the cyclic garbage collector's sight. Each full collection would
+    otherwise walk all of it — half a second on the event loop, every so many requests,
+    and the cause of the slowest answers under load. A request's objects live for
+    milliseconds and die by reference counting; the young generation is collected less
+    often (every 10,000 allocations instead of 700), which costs a little memory and
+    saves most collections that find nothing."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+
+
+def create_app(
+    store: str | GraphStore | None = None, api_key: str | None = None, *, server: bool = False
+) -> FastAPI:
     """Build the app. ``store`` is an open store, a target (file path or Bolt URI), or
     ``None`` for the configured default; a store passed in is not closed by the app.
-    ``api_key`` (default ``SOCIALE_KAART_API_KEY``) unlocks ``POST /api/v1/imports``."""
+    ``api_key`` (default ``SOCIALE_KAART_API_KEY``) unlocks ``POST /api/v1/imports``.
+    ``server``: the app is the process's one purpose (``sociale-kaart serve``), so it may
+    tune the garbage collector for it (:func:`settle_memory`); a test or a host app keeps
+    its own."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -31,6 +50,8 @@ def create_app(store: str | GraphStore | None = None, api_key: str | None = None
         opened = store if isinstance(store, GraphStore) else StoreTarget.resolve(store).open()
         app.state.store = opened
         log.info("kaart geopend: %s", opened.info())
+        if server:
+            settle_memory()
         try:
             yield
         finally:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import re
 import sys
@@ -92,6 +91,12 @@ def _store_option(p: argparse.ArgumentParser) -> None:
 def _serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren (standaard 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="poort (standaard 8000)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="aantal serverprocessen (standaard 1); elk houdt de ingebouwde opslag zelf in het geheugen",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -259,15 +264,10 @@ def cmd_stats(store: GraphStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def serve(target: StoreTarget, host: str, port: int) -> int:
-    import uvicorn
+def serve(target: StoreTarget, host: str, port: int, workers: int = 1) -> int:
+    from api.serve import serve as run
 
-    from api.app import create_app
-
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # uvicorn's own access log would print query strings (pupil data): ours logs paths only.
-    uvicorn.run(create_app(target.location), host=host, port=port, access_log=False)
-    return 0
+    return run(target, host, port, workers)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             with target.open() as store:
                 store.ping()  # a clear message now beats a traceback from the server's startup
-            return serve(target, args.host, args.port)
+            return serve(target, args.host, args.port, args.workers)
         with target.open() as store:
             if args.command == "import":
                 return cmd_import(store, args)
@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"demogegevens geladen in {store.info()}")
         if args.command == "demo" and not args.no_serve:
             print(f"bereikbaar op http://{args.host}:{args.port}/ (webpagina's; Ctrl-C stopt)")
-            return serve(target, args.host, args.port)
+            return serve(target, args.host, args.port, args.workers)
         return 0
     except StoreUnavailable as exc:
         print(f"sociale-kaart: {exc}", file=sys.stderr)

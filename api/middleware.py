@@ -5,7 +5,13 @@ unexpected error is logged by its type and place, never its message (which may q
 question), and answered with problem+json.
 
 A plain ASGI middleware: Starlette's BaseHTTPMiddleware would cost a task and a stream per
-request.
+request. The access line is the one thing it does per request beyond passing messages on: it
+is only formatted when INFO is on for the logger, and the server (``sociale-kaart serve``)
+hands records to a queue whose writer runs in its own thread, so that a slow terminal or
+pipe never holds up the event loop.
+
+A path is logged with its control characters percent-encoded (:func:`printable`): decoded
+from ``%0A``, a newline in a path would otherwise start a forged line of the log.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
+from urllib.parse import quote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,6 +31,15 @@ log = logging.getLogger("sociale_kaart.api")
 QUESTION_PATHS = frozenset(
     {"/api/v1/who-serves", "/api/v1/network/who-serves", "/api/v1/search/providers", "/school"}
 )
+
+
+def printable(path: str) -> str:
+    """The path as one line of the log: anything that is not printable (a newline, a
+    carriage return, an escape, U+2028) percent-encoded, so that a path cannot end the line
+    and start a forged one. Almost every path is printable: that case costs one C call."""
+    if path.isprintable():
+        return path
+    return "".join(c if c.isprintable() else quote(c, safe="") for c in path)
 
 
 class PrivacyGuard:
@@ -51,11 +67,13 @@ class PrivacyGuard:
             await self.app(scope, receive, guarded_send)
         except Exception as exc:
             frames = "".join(traceback.format_tb(exc.__traceback__))
-            log.error("unexpected %s on %s %s\n%s", type(exc).__name__, scope["method"], path, frames)
+            method, where = scope["method"], printable(path)
+            log.error("unexpected %s on %s %s\n%s", type(exc).__name__, method, where, frames)
             if not started:
                 await _internal_error(path, private, guarded_send)
         finally:
-            log.info("%s %s %s", scope["method"], path, status)
+            if log.isEnabledFor(logging.INFO):
+                log.info("%s %s %s", scope["method"], printable(path), status)
 
 
 async def _internal_error(path: str, private: bool, send: Send) -> None:

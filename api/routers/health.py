@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import StoreDep, answer
 from api.problems import Problem
 
 router = APIRouter(tags=["health"])
@@ -42,10 +42,12 @@ class ReadyOut(BaseModel):
     summary="Can the service answer questions now?",
     responses={503: {"model": Problem, "description": "the graph store cannot be reached; see Retry-After"}},
 )
-def ready(store: StoreDep) -> ReadyOut:
+async def ready(store: StoreDep) -> ReadyOut:
     """200 when the graph store answers now; 503 problem+json with ``Retry-After`` when it
-    does not (e.g. Neo4j is down or restarting). Polling it is cheap: nothing is counted."""
-    store.ping()
+    does not (e.g. Neo4j is down or restarting). Polling it is cheap: nothing is counted,
+    and the embedded store's ping (a stat of its file) is done on the event loop, not in a
+    worker thread; Neo4j's round trip still goes to one."""
+    await answer(store, store.ping)
     return ReadyOut(status="ready", backend=store.info().kind)
 
 
