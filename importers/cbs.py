@@ -19,6 +19,7 @@ from graph.model import Provenance
 from graph.queries.names import REGIO_MEERVOUD
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
+from importers.jsonfile import load_json
 from importers.recognise import is_gemeente_code, table_fits
 from importers.regios import indeling_scope, year_in_name
 from importers.report import FileReport
@@ -230,7 +231,7 @@ class Gebieden:
         if path.suffix.lower() != ".json":
             return None
         try:
-            data = json.loads(path.read_bytes())
+            data = load_json(path)
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) and isinstance(data.get("reg"), list) else None
@@ -397,7 +398,7 @@ class Gemeentegrenzen:
         if path.suffix.lower() not in (".geojson", ".json"):
             return None
         try:
-            data = json.loads(path.read_bytes())
+            data = load_json(path)
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None

@@ -9,7 +9,6 @@ the files in any order is stable and never a conflict.
 
 from __future__ import annotations
 
-import json
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from graph import ids
 from graph.model import Provenance
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
+from importers.jsonfile import load_json
+from importers.limits import InputRefused, current, zip_member
 from importers.recognise import table_fits
 from importers.regios import year_in_name
 from importers.report import FileReport
@@ -129,15 +130,19 @@ class Vestigingen:
 
     @staticmethod
     def _open(path: Path) -> dict[str, Any] | None:
+        """The document, unpacked and read within the limits (:mod:`importers.limits`: a zip
+        bomb or a key twice is refused, not read); ``None`` when it is no JSON of one file."""
         try:
             if zipfile.is_zipfile(path):
-                with zipfile.ZipFile(path) as zf:
-                    names = [n for n in zf.namelist() if n.endswith((".json", ".geojson"))]
-                    if len(names) != 1:
-                        return None
-                    data = json.loads(zf.read(names[0]))
+                member = zip_member(path, (".json", ".geojson"))
+                if member is None:
+                    return None
+                try:
+                    data = load_json(member[1])
+                except InputRefused as exc:
+                    raise exc.inside(member[0]) from None
             elif path.suffix.lower() in (".json", ".geojson"):
-                data = json.loads(path.read_bytes())
+                data = load_json(path)
             else:
                 return None
         except (OSError, ValueError, zipfile.BadZipFile):
@@ -163,6 +168,8 @@ class Vestigingen:
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
         data = cls._open(path) or {}
         features = data.get("features", [])
+        if isinstance(features, list) and len(features) > current().rows:
+            raise current().refused("rows", f"{len(features)} features", field="features")
         parsed.report.rows_read = len(features)
         when = year_in_name(path) or "2024-11"
         prov = Provenance(source="DUO vestigingen", source_date=when, import_id=import_id)

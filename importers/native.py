@@ -21,10 +21,11 @@ date, else the day of the import). A newer version of the same scope replaces th
 
 from __future__ import annotations
 
-import json
+import itertools
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
@@ -34,6 +35,8 @@ from graph.records import NodeKey, SchemaError
 from importers.base import Context, ParsedFile
 from importers.cells import slug
 from importers.formats import head_text
+from importers.jsonfile import load_json
+from importers.limits import InputRefused, Limits, MiB, check_size, current
 from importers.report import FileReport, Problem, problems_from_validation
 
 FORMAT = "sociale-kaart/1"
@@ -52,7 +55,7 @@ def _first_object(path: Path) -> dict[str, Any] | None:
         text = raw.strip()
         if text and not text.startswith("#"):
             try:
-                first = json.loads(text)
+                first = load_json(text)  # a key twice in the header is refused, not guessed
             except ValueError:
                 return None
             return first if isinstance(first, dict) else None
@@ -91,8 +94,16 @@ def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedF
     out = ParsedFile(FileReport(file=name, format=NAME))
     report = out.report
     provenance: Provenance | None = None
+    lim = current()
+    check_size(path, lim)
     with open(path, "rb") as fh:
-        for lineno, raw_bytes in enumerate(fh, start=1):
+        for lineno, raw_bytes in _lines(fh, lim):
+            if raw_bytes is None:
+                report.rows_read += 1
+                report.problems.append(
+                    lim.refused("line_bytes", "de regel is te lang", line=lineno).problem(name)
+                )
+                continue
             try:
                 raw = raw_bytes.decode("utf-8-sig" if lineno == 1 else "utf-8")
             except UnicodeDecodeError as exc:
@@ -102,11 +113,20 @@ def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedF
             text = raw.strip()
             if not text or text.startswith("#"):
                 continue
+            if report.rows_read >= lim.rows:  # refused whole: a part would read as the whole source
+                report.problems.append(lim.refused("rows", "te veel regels", line=lineno).problem(name))
+                out.nodes.clear()
+                out.edges.clear()
+                return out
             try:
-                row = json.loads(text)
+                row = load_json(text, first_line=lineno, limits=lim)
             except ValueError as exc:
                 report.rows_read += 1
                 report.problems.append(Problem(name, lineno, "", "", f"geen geldige JSON: {exc}"))
+                continue
+            except InputRefused as exc:  # nested too deep, a key twice: this line only
+                report.rows_read += 1
+                report.problems.append(exc.problem(name))
                 continue
             if not isinstance(row, dict):
                 report.rows_read += 1
@@ -124,6 +144,21 @@ def parse(path: Path, import_id: str, context: Context | None = None) -> ParsedF
     if provenance is None:
         report.problems.append(Problem(name, None, "", "", "het bestand is leeg: geen kopregel"))
     return out
+
+
+def _lines(fh: BinaryIO, lim: Limits) -> Iterator[tuple[int, bytes | None]]:
+    """The file's lines with their numbers; ``None`` for a line over the line limit, whose rest
+    is skipped unread, so that one endless line costs no more memory than the limit."""
+    for lineno in itertools.count(1):
+        raw = fh.readline(lim.line_bytes + 1)
+        if not raw:
+            return
+        if len(raw) > lim.line_bytes and not raw.endswith(b"\n"):
+            while (rest := fh.readline(MiB)) and not rest.endswith(b"\n"):
+                pass
+            yield lineno, None
+            continue
+        yield lineno, raw
 
 
 def _declare(out: ParsedFile, header: dict[str, Any], lineno: int) -> None:

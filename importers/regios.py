@@ -28,6 +28,7 @@ from graph.model import REGIO_SOORTEN, Provenance
 from graph.queries.names import REGIO_MEERVOUD
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
+from importers.jsonfile import load_json
 from importers.recognise import is_gemeente_code, is_region_code, is_share, is_year, table_fits
 from importers.report import FileReport
 
@@ -238,7 +239,7 @@ class RegioGrenzen:
         if path.suffix.lower() not in (".topojson", ".json") or path.stat().st_size > MAX_SIZE:
             return None
         try:
-            data = json.loads(path.read_bytes())
+            data = load_json(path)
         except (OSError, ValueError):
             return None
         if (

@@ -119,9 +119,7 @@ class GemeenteResolver:
         named = [n for n in nodes if n.props.get("naam")]
         current = {n.id: str(n.props["naam"]) for n in named if not n.props.get("opgeheven")}
         former = {n.id: str(n.props["naam"]) for n in named if n.props.get("opgeheven")}
-        places = {
-            n.id: texts(n.props, "woonplaatsen") for n in named if n.props.get("woonplaatsen")
-        }
+        places = {n.id: texts(n.props, "woonplaatsen") for n in named if n.props.get("woonplaatsen")}
         return cls(current, successor_map(merges), former, places)
 
     def by_place(self, place: str) -> tuple[str | None, str]:

@@ -38,6 +38,7 @@ from importers import (
 )
 from importers.base import Context, ParsedFile
 from importers.formats import Format
+from importers.limits import InputRefused, check_size
 from importers.recognise import columns_of
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
 from importers.units import Line, refuse, refused_lines, skipped
@@ -147,6 +148,9 @@ def _parse(store: GraphStore, paths: list[Path], report: ImportReport, reference
             continue
         try:
             parsed = fmt.parse(path, report.import_id, context)
+        except InputRefused as exc:  # over a limit, or ambiguous (a key twice): refused whole
+            parsed = ParsedFile(FileReport(file=str(path), format=fmt.NAME))
+            parsed.report.problems.append(exc.problem(str(path)))
         except Exception as exc:
             log.exception("reading %s failed", path)
             parsed = ParsedFile(FileReport(file=str(path), format=fmt.NAME))
@@ -280,24 +284,33 @@ def _expand(paths: list[Path]) -> dict[Path, bool]:
     return files
 
 
-def _format_of(path: Path) -> tuple[Format | None, str]:
+def _format_of(path: Path) -> tuple[Format | None, str | InputRefused]:
     """The one format the file fits, or ``None`` and why: none fits, or several do (a file
-    must never be taken for another table)."""
+    must never be taken for another table), or it is refused before any format could say (too
+    large, checked before it is read; a zip that unpacks too far; JSON nested too deep)."""
     if not path.exists():
         return None, "bestand bestaat niet"
     if not path.is_file():
         return None, "geen bestand"
-    if path.stat().st_size == 0:
-        return None, "het bestand is leeg: niets te importeren"
+    try:
+        if check_size(path) == 0:
+            return None, "het bestand is leeg: niets te importeren"
+    except InputRefused as exc:
+        return None, exc
     fits: list[Format] = []
+    refused: InputRefused | None = None
     for fmt in FORMATS:
         try:
             if fmt.sniff(path):
                 fits.append(fmt)
+        except InputRefused as exc:
+            refused = refused or exc
         except Exception:
             log.warning("%s: %s could not look at it", path, fmt.NAME)
     if len(fits) == 1:
         return fits[0], ""
+    if refused and not fits:
+        return None, refused
     if fits:
         return (
             None,
@@ -329,10 +342,14 @@ def _closest(columns: list[str]) -> str:
     return best[1] if best else ""
 
 
-def _unread(path: Path, why: str, from_folder: bool) -> FileReport:
+def _unread(path: Path, why: str | InputRefused, from_folder: bool) -> FileReport:
     """The report of a file no format reads: a problem when it was named, a note when it was
-    in a folder given whole (a README, a map) or empty (DUO publishes some gemeenten so)."""
+    in a folder given whole (a README, a map) or empty (DUO publishes some gemeenten so); a
+    refused file is a problem wherever it was, since it may well be data the run needs."""
     report = FileReport(file=str(path))
+    if isinstance(why, InputRefused):
+        report.problems.append(why.problem(str(path)))
+        return report
     passed_over = from_folder and "meerdere" not in why
     if why.startswith("het bestand is leeg"):
         passed_over = True
@@ -345,6 +362,6 @@ def _unread(path: Path, why: str, from_folder: bool) -> FileReport:
     return report
 
 
-def _parse_order(item: tuple[Path, Format | None, str]) -> tuple[int, str]:
+def _parse_order(item: tuple[Path, Format | None, str | InputRefused]) -> tuple[int, str]:
     fmt = item[1]
     return (FORMATS.index(fmt) if fmt in FORMATS else -1, str(item[0]))

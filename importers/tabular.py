@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from importers.formats import HEAD, read_head
+from importers.limits import checked_rows, read_bounded
 
 
 @dataclass
@@ -105,13 +106,13 @@ def read_table(path: Path) -> Table:
     """The whole file as a :class:`Table`: a row with more values than columns is set aside as
     damaged rather than cut short, and each row has the line it begins on (a quoted value may
     span lines), so that a problem points at the line a user sees in an editor."""
-    text, encoding, bad_lines = _decode(path.read_bytes())
+    text, encoding, bad_lines = _decode(read_bounded(path))
     first = text.splitlines()[0] if text else ""
     delimiter = _delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table = Table([], [], delimiter, encoding, [(n, f"geen geldige {encoding}-tekst") for n in bad_lines])
     end_of_previous = 0
-    for row in reader:
+    for row in checked_rows(reader, str(path), text):  # limits: cell size, row count
         start = end_of_previous + 1  # a quoted field may span lines: report where the row begins
         end_of_previous = reader.line_num
         if not table.columns:
@@ -138,8 +139,6 @@ def missing_columns(columns: list[str], required: tuple[str, ...]) -> list[str]:
     """The required columns the file lacks, in the format's order: all of them in one problem,
     so that a user fixes the header once, not once per run."""
     return [c for c in required if c not in columns]
-
-
 
 
 def is_total_row(value: str) -> bool:

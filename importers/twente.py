@@ -57,6 +57,8 @@ from graph.records import NodeKey
 from importers.base import Context, ParsedFile
 from importers.cells import slug
 from importers.formats import head_text
+from importers.jsonfile import load_json
+from importers.limits import read_bounded
 from importers.report import FileReport
 
 SOURCE = "Jeugdhulp Twente wachttijden (providers' own sites)"
@@ -175,7 +177,7 @@ def _row_lines(text: str) -> list[int]:
 def _load(path: Path) -> Any:
     if path.stat().st_size > MAX_SIZE:
         raise ValueError(f"groter dan {MAX_SIZE // 1024 // 1024} MB")
-    return json.loads(path.read_bytes().decode("utf-8-sig"))
+    return load_json(path.read_bytes().decode("utf-8-sig"))
 
 
 def _words(value: Any) -> str:
@@ -225,8 +227,8 @@ class TwenteWachttijden:
         time to intake only; dated by ``generatedAt`` (else the latest row ``date``)."""
         parsed = ParsedFile(FileReport(file=str(path), format=cls.NAME))
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-            data = json.loads(text)
+            text = read_bounded(path).decode("utf-8-sig")
+            data = load_json(text)
         except UnicodeDecodeError as exc:
             parsed.problem(None, "", "", f"geen geldige UTF-8: {exc.reason}")
             return parsed
@@ -356,9 +358,7 @@ class TwenteWachttijden:
                     line, "i", value, f"tekst, {how}: opgeslagen als {weeks:.4g} weken", fatal=False
                 )
         elif value is not None and value != "":
-            parsed.problem(
-                line, "i", str(value), "geen aantal weken: geen wachttijd opgeslagen", fatal=False
-            )
+            parsed.problem(line, "i", str(value), "geen aantal weken: geen wachttijd opgeslagen", fatal=False)
         elif published:
             parsed.problem(
                 line,

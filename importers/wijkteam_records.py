@@ -92,8 +92,6 @@ def looks_mobile(phone: str) -> bool:
     return digits.startswith("06") or digits.startswith("316")
 
 
-
-
 class Team:
     """One wijkteam's fields as text, from a CSV row or a YAML mapping, with the field names
     the source uses (``contact_email`` or ``contact.email``) so that problems name them."""

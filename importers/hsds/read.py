@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
 from collections import defaultdict
-from json import decoder as json_decoder
-from json import scanner as json_scanner
 from pathlib import Path
 from typing import Any
 
+from importers import jsonfile
 from importers.base import ParsedFile
 from importers.formats import head_text
 from importers.hsds.tables import ALIAS, TABLES, Row, Tables
+from importers.limits import InputRefused, read_bounded
 from importers.tabular import read_table
 
 _MANY, _ONE = "many", "one"
@@ -95,7 +94,10 @@ def load(path: Path, parsed: ParsedFile) -> tuple[Tables, dict[str, Any]] | None
         else:
             return load_package(path, {}, parsed), {}
     try:
-        document = load_json(path.read_text(encoding="utf-8-sig"))
+        document = load_json(read_bounded(path).decode("utf-8-sig"))
+    except InputRefused as exc:
+        parsed.report.problems.append(exc.problem(str(path)))
+        return None
     except UnicodeDecodeError as exc:
         parsed.problem(None, "", "", f"geen geldige UTF-8: {exc.reason}")
         return None
@@ -110,29 +112,12 @@ def load(path: Path, parsed: ParsedFile) -> tuple[Tables, dict[str, Any]] | None
     return flatten(document, str(path), parsed), document
 
 
-class _Located(dict[str, Any]):
-    """A JSON object that remembers the line it starts on."""
-
-    line = 1
-
-
 def load_json(text: str) -> Any:
     """``json.loads``, but every object knows its line: an HSDS file is often one long
-    document, and a problem that names no line would leave the user searching it."""
-    breaks = [m.start() for m in re.finditer("\n", text)]
-    dec = json.JSONDecoder()
-
-    def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[dict[str, Any], int]:
-        """The standard object decoder, plus the line the object starts on."""
-        obj, end = json_decoder.JSONObject(s_and_end, *args)  # type: ignore[attr-defined]
-        located = _Located(obj)
-        located.line = bisect_left(breaks, s_and_end[1]) + 1
-        return located, end
-
-    # the pure-Python scanner, told to call parse_object (the C one would bypass it)
-    dec.parse_object = parse_object  # type: ignore[attr-defined]
-    dec.scan_once = json_scanner.py_make_scanner(dec)  # type: ignore[attr-defined]
-    return dec.decode(text)
+    document, and a problem that names no line would leave the user searching it. Nesting
+    and duplicate keys are checked as for every JSON an import reads
+    (:func:`importers.jsonfile.load_json`)."""
+    return jsonfile.load_json(text, located=True)
 
 
 def flatten(document: dict[str, Any], file: str, parsed: ParsedFile) -> Tables:
