@@ -2,7 +2,8 @@
 
 No server is needed, which makes it the default for a laptop, a demo and the tests. The
 file is replaced atomically (write a temporary file, fsync, rename, fsync the folder), so a
-crash or a kill in the middle of a save leaves the previous file intact. A lock file keeps
+crash or a kill in the middle of a save leaves the previous file intact; the temporary file
+such a kill leaves behind is removed the next time the store is opened. A lock file keeps
 two processes from writing at once, and a reader notices a newer file written by another
 process (an ``import`` next to a running ``serve``) and loads it.
 """
@@ -70,6 +71,7 @@ class EmbeddedStore(GraphStore):
         self._stamp: tuple[int, int, int] | None = None
         self._writing = False
         with self._lock:
+            self._remove_leftovers()
             self._load()
 
     # -- GraphStore -----------------------------------------------------------------------
@@ -293,6 +295,28 @@ class EmbeddedStore(GraphStore):
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _remove_leftovers(self) -> None:
+        """Remove the temporary files of saves that were killed before their rename: each
+        is a whole copy of the graph (hundreds of MB on national data), and a server that
+        is killed and restarted now and then would fill the disk with them.
+
+        Only while no one saves: every save holds the file lock from writing its temporary
+        file to the rename, so with the lock in hand every temporary file is a leftover. If
+        another process is saving right now, the lock is not waited for (an import may take
+        minutes); the next start removes what is left."""
+        leftovers = list(self.path.parent.glob(f".{self.path.name}.*.tmp"))
+        if not leftovers:
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        # a folder we may only read (a read-only deployment) keeps its leftovers
+        with contextlib.suppress(OSError), open(lock_path, "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: someone saves
+            try:
+                for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+                    leftover.unlink(missing_ok=True)
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 

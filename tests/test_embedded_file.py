@@ -93,11 +93,46 @@ def test_sigkill_during_save_leaves_the_previous_file_loadable(tmp_path: Path) -
         store = EmbeddedStore(path)  # must load: the old or the new file, never a torn one
         rounds = {n.props["ronde"] for n in store.nodes("PC4")}
         assert len(store.nodes("PC4")) == 4000 and len(rounds) == 1
-        for leftover in tmp_path.glob(".g.json.*.tmp"):
-            leftover.unlink()
+        assert not list(tmp_path.glob(".g.json.*.tmp")), "the killed save's file was left"
         if mid_save_kills >= 3:
             break
     assert mid_save_kills >= 3, "never managed to kill the writer during a save"
+
+
+def test_leftovers_are_removed_at_open_but_not_while_someone_saves(tmp_path: Path) -> None:
+    """A temporary file of a killed save goes at the next open; while another process holds
+    the writers' lock (it is saving), the open neither waits nor removes its file."""
+    path = tmp_path / "g.json"
+    EmbeddedStore(path).clear()
+    leftover = tmp_path / ".g.json.4242.1.tmp"
+    leftover.write_bytes(b'{"half": ')
+    other = tmp_path / "other.json.1.1.tmp"  # not ours: another file's name
+    other.write_bytes(b"x")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(path) + ".lock"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    try:
+        started = time.monotonic()
+        EmbeddedStore(path)
+        assert time.monotonic() - started < 5 and leftover.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    EmbeddedStore(path)
+    assert not leftover.exists() and other.exists()
+
+
+HOLD_LOCK = textwrap.dedent(
+    """
+    import fcntl, sys, time
+    fh = open(sys.argv[1], "a+b")
+    fcntl.flock(fh, fcntl.LOCK_EX)
+    print("locked", flush=True)
+    time.sleep(60)
+    """
+)
 
 
 def test_a_failed_save_keeps_memory_and_file_as_they_were(
