@@ -15,6 +15,7 @@ from api.middleware import PrivacyGuard
 from api.routers import docs, health, imports, mismatch, overlap, pages, search, who_serves
 from api.routers import map as gemeente_map
 from api.routers import network as network_pictures
+from api.upload_guard import UploadGuard
 from graph.config import StoreTarget
 from graph.store import GraphStore
 
@@ -80,5 +81,6 @@ def create_app(
     app.include_router(gemeente_map.router, prefix="/api/v1")
     app.include_router(pages.router)  # web pages (/, /school, /swv, /beleid)
 
+    app.add_middleware(UploadGuard)  # inside the privacy guard: its refusals are logged too
     app.add_middleware(PrivacyGuard)
     return app

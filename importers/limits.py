@@ -56,6 +56,8 @@ class Limits:
     ``rows`` 2,000,000: rows, features or records of one file; the largest national table
     (PC6 postcodes) has about 500,000, and each row costs about 1 KB of memory while the
     file is parsed.
+    ``upload_bytes`` 512 MiB: one request to ``POST /api/v1/imports``, all its files and the
+    multipart framing together; checked by the server before the import sees a file.
     """
 
     file_bytes: int = 512 * MiB
@@ -66,6 +68,7 @@ class Limits:
     field_bytes: int = 64 * KiB
     line_bytes: int = 4 * MiB
     rows: int = 2_000_000
+    upload_bytes: int = 512 * MiB
 
     def refused(
         self, name: str, what: str, *, line: int | None = None, field: str = "", file: str = ""

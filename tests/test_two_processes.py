@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -26,40 +23,13 @@ import pytest
 from graph.store import GraphStore
 from importers.run import run_import
 
+from .servers import get_json, serving
 from .utils import DEMO, TEST_URI
 
 KEY = "twee-processen-sleutel"
 NEW_GEMEENTE = b"""{"format": "sociale-kaart/1", "source": "test: tweede proces", "source_date": "2026-01-01"}
 {"kind": "Gemeente", "id": "GM9901", "naam": "Proefdorp aan Zee"}
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _get(url: str) -> tuple[int, dict]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"serve stopped with {process.returncode}: {log.read_text()}")
-        try:
-            if _get(f"{base}/api/v1/ready")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{base} did not become ready")
 
 
 def _post_import(base: str, name: str, body: bytes) -> dict:
@@ -85,31 +55,15 @@ def _post_import(base: str, name: str, body: bytes) -> dict:
 
 @pytest.fixture
 def two_servers(neo4j_store: GraphStore, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Two ``serve`` processes on the test Neo4j, which holds the demo stub; each one's log
-    goes to a file (a pipe nobody reads would stop a server once full)."""
+    """Two ``serve`` processes on the test Neo4j, which holds the demo stub."""
     run_import(neo4j_store, [DEMO])
-    script = Path(sys.executable).with_name("sociale-kaart")
-    env = {**os.environ, "SOCIALE_KAART_API_KEY": KEY}
-    processes, bases, logs = [], [], []
-    for n in range(2):
-        port = _free_port()
-        command = [str(script), "serve", "--store", os.environ[TEST_URI], "--port", str(port)]
-        logs.append(tmp_path / f"serve-{n}.log")
-        with open(logs[-1], "wb") as log:
-            processes.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
-        bases.append(f"http://127.0.0.1:{port}")
-    try:
-        for base, process, log_file in zip(bases, processes, logs, strict=True):
-            _wait_ready(base, process, log_file)
-        yield bases[0], bases[1]
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    env = {"SOCIALE_KAART_API_KEY": KEY}
+    target = os.environ[TEST_URI]
+    with (
+        serving(target, tmp_path / "serve-0.log", env) as first,
+        serving(target, tmp_path / "serve-1.log", env) as second,
+    ):
+        yield first, second
 
 
 @pytest.mark.neo4j
@@ -118,7 +72,7 @@ def test_a_write_through_one_process_is_seen_by_the_other_within_a_second(
 ) -> None:
     writer, reader = two_servers
     search = f"{reader}/api/v1/search/gemeenten?q=Proefdorp"
-    status, before = _get(search)
+    status, before = get_json(search)
     assert status == 200
     assert before["items"] == [], "the reader knows the gemeente before it was written"
     # the reader has built its search index now: the test is that it notices the change
@@ -127,7 +81,7 @@ def test_a_write_through_one_process_is_seen_by_the_other_within_a_second(
     written = time.monotonic()
     seen_after = None
     while time.monotonic() - written < 5:
-        status, found = _get(search)
+        status, found = get_json(search)
         if status == 200 and [i["naam"] for i in found["items"]] == ["Proefdorp aan Zee"]:
             seen_after = time.monotonic() - written
             break

@@ -6,17 +6,16 @@ that the report names the files the user sent, and removed when the run is done.
 
 from __future__ import annotations
 
-import secrets
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.deps import StoreDep
 from api.problems import Problem, problem_response
+from api.upload_guard import Refused, check_api_key
 from importers.report import ImportFailed, ImportReport
 from importers.run import run_import
 
@@ -54,27 +53,15 @@ def require_api_key(
     request: Request,
     x_api_key: Annotated[str | None, Header(description="de sleutel uit SOCIALE_KAART_API_KEY")] = None,
 ) -> None:
-    expected: str | None = request.app.state.api_key
-    if not expected:
-        raise _Refused(
-            403, "Importeren staat uit", "Zet SOCIALE_KAART_API_KEY op de server om het toe te staan."
-        )
-    if not x_api_key or not secrets.compare_digest(x_api_key.encode(), expected.encode()):
-        raise _Refused(401, "API-sleutel ontbreekt of klopt niet", "Stuur de sleutel in de header X-API-Key.")
-
-
-class _Refused(Exception):
-    """A request the key check turns away; rendered as problem+json (401 or 403)."""
-
-    def __init__(self, status: int, title: str, detail: str) -> None:
-        self.status, self.title, self.detail = status, title, detail
+    """The key check as the route declares it (and as OpenAPI shows it); on the server's own
+    app :class:`~api.upload_guard.UploadGuard` has made it already, before the body was read."""
+    check_api_key(request.app.state.api_key, x_api_key)
 
 
 def install_refusal_handler(app: Any) -> None:
-    @app.exception_handler(_Refused)
-    async def _refused(request: Request, exc: _Refused) -> JSONResponse:
-        headers = {"WWW-Authenticate": "ApiKey"} if exc.status == 401 else None
-        return problem_response(exc.status, exc.title, exc.detail, request=request, headers=headers)
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> Any:
+        return exc.response(request)
 
 
 def _renamed(report: ImportReport, folder: Path) -> dict[str, Any]:
@@ -96,6 +83,7 @@ def _renamed(report: ImportReport, folder: Path) -> dict[str, Any]:
     responses={
         401: {"model": Problem, "description": "geen of een verkeerde API-sleutel"},
         403: {"model": Problem, "description": "importeren staat uit op deze server"},
+        413: {"model": Problem, "description": "de upload is groter dan SOCIALE_KAART_MAX_UPLOAD_BYTES"},
         422: {"model": Problem, "description": "de bestanden hebben problemen; er is niets toegepast"},
     },
 )
