@@ -9,15 +9,15 @@ values.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from graph.lifecycle import VERMELD
 from graph.schema import NODE_KINDS, RELATIONS
 
 Scalar = str | int | float | bool
+_T = TypeVar("_T")
 PropValue = Scalar | list[Scalar]
 
 #: Property names that say where a fact came from. They are written with every change but
@@ -58,6 +58,30 @@ class EdgeKey(NamedTuple):
     dst: NodeKey
 
 
+class _computed_once(Generic[_T]):
+    """A property computed on first use and then kept on the instance, like
+    :class:`functools.cached_property` but without the lock that one takes on every first
+    use before Python 3.12 (a national import asks for half a million keys)."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func, self.__doc__ = func, func.__doc__
+        self.name = func.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _computed_once[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> _T: ...
+    def __get__(self, obj: object | None, owner: type) -> _T | _computed_once[_T]:
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value  # found before this descriptor from now on
+        return value
+
+
 @dataclass(frozen=True)
 class NodeRecord:
     """A node as both backends store it: kind, id and flat properties (provenance among
@@ -67,7 +91,7 @@ class NodeRecord:
     id: str
     props: Mapping[str, PropValue] = field(default_factory=dict)
 
-    @cached_property
+    @_computed_once
     def key(self) -> NodeKey:
         """The node's identity: what edges and lookups name it by."""
         return NodeKey(self.kind, self.id)
@@ -83,7 +107,7 @@ class EdgeRecord:
     dst: NodeKey
     props: Mapping[str, PropValue] = field(default_factory=dict)
 
-    @cached_property
+    @_computed_once
     def key(self) -> EdgeKey:
         """The relation's identity: source, relation name, destination."""
         return EdgeKey(self.src, self.rel, self.dst)
@@ -118,6 +142,10 @@ def check_props(props: Mapping[str, Any], where: str) -> dict[str, PropValue]:
     for name, value in props.items():
         if not isinstance(name, str) or not name or name in ("id", "kind"):
             raise SchemaError(f"{where}: property name {name!r} is not allowed")
+        kind = type(value)
+        if (kind is str and value.isascii()) or (kind is int and INT64[0] <= value <= INT64[1]):
+            clean[name] = value  # by far the most values: no further look needed
+            continue
         if value is None:
             continue
         if isinstance(value, list):
@@ -266,10 +294,10 @@ class Batch:
         scope version it comes from (the newer version's values win)."""
         checked = check_node(record)
         earlier = self.nodes.get(checked.key)
-        props = checked.props
         if earlier:
             props = _merge(earlier.props, checked.props, str(checked.key), self._newer(checked.key, stated))
-        self.nodes[checked.key] = NodeRecord(checked.kind, checked.id, props)
+            checked = NodeRecord(checked.kind, checked.id, props)
+        self.nodes[checked.key] = checked
         if stated:
             self.stated.setdefault(checked.key, set()).add(stated)
 
@@ -280,11 +308,11 @@ class Batch:
         which checks it (a national import has ~150,000 edges: checking twice costs seconds)."""
         checked = record if checked_already else check_edge(record)
         earlier = self.edges.get(checked.key)
-        where = f"{checked.src} -{checked.rel}-> {checked.dst}"
-        props = checked.props
         if earlier:
+            where = f"{checked.src} -{checked.rel}-> {checked.dst}"
             props = _merge(earlier.props, checked.props, where, self._newer(checked.key, stated))
-        self.edges[checked.key] = EdgeRecord(checked.src, checked.rel, checked.dst, props)
+            checked = EdgeRecord(checked.src, checked.rel, checked.dst, props)
+        self.edges[checked.key] = checked
         if stated:
             self.stated.setdefault(checked.key, set()).add(stated)
 

@@ -149,6 +149,13 @@ class _Reader:
         self.abroad: Counter[str] = Counter()
         self.unknown = 0
         self.gm_codes: dict[str, str | None] = {}
+        self.age_columns: list[str] | None = None
+
+    def _ages(self, row: dict[str, str]) -> list[str]:
+        """The age columns, found once per file: every row of a table has the same."""
+        if self.age_columns is None:
+            self.age_columns = [col for col in row if col.startswith("leeftijd_")]
+        return self.age_columns
 
     def _gemeente(self, name: str) -> str | None:
         if name not in self.gm_codes:
@@ -178,8 +185,9 @@ class _Reader:
         if school is None:
             return
         cells = _Cells()
-        for col, value in row.items():
-            if col.startswith("leeftijd_") and not cells.add(value):
+        for col in self._ages(row):
+            value = row[col]
+            if value and not cells.add(value):  # most ages of a school are empty
                 self.parsed.problem(line, col, value, "geen aantal of '<5'")
         pc, home = row["postcode_leerling"], row.get("gemeentenaam_leerling", "").strip()
         if not (len(pc) == 4 and pc.isdigit()):

@@ -41,6 +41,7 @@ from importers.formats import Format
 from importers.limits import InputRefused, check_size
 from importers.recognise import columns_of
 from importers.report import FileReport, ImportFailed, ImportReport, Problem
+from importers.tabular import forget_samples
 from importers.units import Line, refuse, refused_lines, skipped
 
 log = logging.getLogger("sociale_kaart.import")
@@ -135,6 +136,7 @@ def _parse(store: GraphStore, paths: list[Path], report: ImportReport, reference
     """Every file read, in the order of :data:`FORMATS` (and the records derived from them),
     each with its report: nothing is written yet, so that a run is all or nothing."""
     context = Context(store)
+    forget_samples()
     files = _expand(paths)
     shipped: set[Path] = set()
     if reference:
@@ -217,12 +219,16 @@ def _report(report: ImportReport, parsed_files: list[ParsedFile], result: Any) -
     counted: set[object] = set()
     for f in report.files:
         f.skipped += skipped(f)
-        for key in f.origins.keys() - counted:
-            status = result.outcomes.get(key)
-            if status:
+        # by the file's keys, never ``keys() - counted``: that walks all of ``counted``, for
+        # every one of a national import's hundreds of files
+        before = 0
+        for key in f.origins:
+            if key in counted:
+                before += 1
+            elif status := result.outcomes.get(key):
                 setattr(f, status, getattr(f, status) + 1)
-        f.counted_before = len(f.origins.keys() & counted)
-        counted |= f.origins.keys()
+        f.counted_before = before
+        counted.update(f.origins)
     newest: dict[str, ParsedFile] = {}
     for parsed in parsed_files:
         for scope in parsed.scopes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from importers.formats import HEAD, read_head
@@ -78,7 +79,28 @@ def header_of(path: Path) -> list[str] | None:
 def sample_table(path: Path, limit: int = 25) -> Table | None:
     """The header and the first ``limit`` rows, read from the file's first 64 KiB: enough to
     tell one table from another by its columns and values, without reading a large file.
-    ``None`` when the file is not text with a header."""
+    ``None`` when the file is not text with a header.
+
+    Every format asks for the sample of every file while the run recognises formats (some
+    twenty formats, hundreds of files on a national import): the sample is kept for the
+    file as it is on disk (its inode, size and modification time), so that it is parsed once;
+    each run starts afresh (:func:`forget_samples`), so that a file rewritten within the
+    same tick of the clock is never judged by its old sample. Callers only read it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _sample(str(path), (st.st_ino, st.st_size, st.st_mtime_ns), limit)
+
+
+def forget_samples() -> None:
+    """Start a run without the samples of the last one."""
+    _sample.cache_clear()
+
+
+@lru_cache(maxsize=64)
+def _sample(name: str, stamp: tuple[int, int, int], limit: int) -> Table | None:
+    path = Path(name)
     head = read_head(path)
     if head is None or b"\0" in head or not head.strip():
         return None
@@ -107,20 +129,24 @@ def read_table(path: Path) -> Table:
     damaged rather than cut short, and each row has the line it begins on (a quoted value may
     span lines), so that a problem points at the line a user sees in an editor."""
     text, encoding, bad_lines = _decode(read_bounded(path))
-    first = text.splitlines()[0] if text else ""
+    first = text[:HEAD].splitlines()[0] if text else ""
     delimiter = _delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table = Table([], [], delimiter, encoding, [(n, f"geen geldige {encoding}-tekst") for n in bad_lines])
-    end_of_previous = 0
+    end_of_previous, width = 0, 0
     for row in checked_rows(reader, str(path), text):  # limits: cell size, row count
         start = end_of_previous + 1  # a quoted field may span lines: report where the row begins
         end_of_previous = reader.line_num
         if not table.columns:
             table.columns = [c.strip().lower() for c in row]
+            width = len(table.columns)
             continue
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             continue
-        extra = [cell for cell in row[len(table.columns) :] if cell.strip()]
+        if len(row) == width:  # almost every row: the plain way, in C
+            table.rows.append((start, dict(zip(table.columns, map(str.strip, row), strict=True))))
+            continue
+        extra = [cell for cell in row[width:] if cell.strip()]
         if extra:
             table.damaged.append(
                 (
