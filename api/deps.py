@@ -3,11 +3,14 @@ question sees it as of the day it asks for (``date=``, default today)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 
 from graph.dated import DatedStore, as_of
@@ -20,10 +23,31 @@ async def get_store(request: Request) -> GraphStore:
     return request.app.state.store
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: object) -> object:
+    """A day only as written in the API (``2016-06-01``): pydantic would also take a number as
+    seconds since 1970 (``date=0`` is 1970-01-01, ``date=2011`` an error in English), which no
+    person asking about a day means.
+
+    >>> _iso_day("2016-06-01")
+    '2016-06-01'
+    >>> _iso_day("2011")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.PydanticCustomError: geen datum: verwacht jjjj-mm-dd
+    """
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise PydanticCustomError("date_parsing", "geen datum: verwacht jjjj-mm-dd")
+    return value
+
+
 async def get_dated_store(
     request: Request,
     on: Annotated[
         date | None,
+        BeforeValidator(_iso_day),
         Query(
             alias="date",
             description="answer as on this day (YYYY-MM-DD): regions, memberships and contracts "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -73,36 +74,51 @@ def _on_a_page(request: Request) -> bool:
 #: What a 500 says: nothing of the cause, which may quote a question or a path.
 INTERNAL = "Er ging bij ons iets mis; probeer het later opnieuw."
 
-#: Pydantic's reasons for a bad parameter, in Dutch, by their type (others keep its words).
+#: Pydantic's reasons for a bad parameter, in Dutch, by their type. A type not listed here
+#: gets :data:`UNKNOWN_REASON`, never pydantic's English words: every 422 speaks Dutch.
 _REASONS = {
     "missing": "ontbreekt",
     "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
     "float_parsing": "moet een getal zijn",
+    "finite_number": "moet een eindig getal zijn (geen inf of nan)",
     "bool_parsing": "moet true of false zijn",
     "date_parsing": "moet een datum zijn (jjjj-mm-dd)",
     "date_from_datetime_parsing": "moet een datum zijn (jjjj-mm-dd)",
+    "date_from_datetime_inexact": "moet een datum zijn (jjjj-mm-dd)",
     "greater_than_equal": "moet minstens {ge} zijn",
     "greater_than": "moet groter zijn dan {gt}",
     "less_than_equal": "mag hoogstens {le} zijn",
     "less_than": "moet kleiner zijn dan {lt}",
     "string_too_short": "moet minstens {min_length} tekens hebben",
     "string_too_long": "mag hoogstens {max_length} tekens hebben",
+    "string_pattern_mismatch": "heeft niet de vorm {pattern}",
+    "literal_error": "moet {expected} zijn",
+    "enum": "moet {expected} zijn",
 }
+
+#: What a 422 says of a parameter whose fault pydantic names in a way not translated here.
+UNKNOWN_REASON = "ongeldige waarde"
 
 
 def _reason(error: Any) -> str:
-    """One validation error's reason in Dutch where its type is known.
+    """One validation error's reason in Dutch (a choice's ``'a' or 'b'`` becomes ``'a' of 'b'``).
 
     >>> _reason({"type": "less_than_equal", "ctx": {"le": 200}, "msg": "Input should be ..."})
     'mag hoogstens 200 zijn'
+    >>> _reason({"type": "literal_error", "ctx": {"expected": "'json' or 'html'"}})
+    "moet 'json' of 'html' zijn"
+    >>> _reason({"type": "url_parsing", "msg": "Input should be a valid URL"})
+    'ongeldige waarde'
     """
     words = _REASONS.get(str(error.get("type", "")))
     if words is None:
-        return str(error.get("msg", "ongeldig"))
+        return UNKNOWN_REASON
+    ctx = {k: str(v).replace(" or ", " of ") for k, v in (error.get("ctx") or {}).items()}
     try:
-        return words.format(**(error.get("ctx") or {}))
+        return words.format(**ctx)
     except (KeyError, IndexError):
-        return str(error.get("msg", "ongeldig"))
+        return UNKNOWN_REASON
 
 
 def _page_reason(errors: list[dict[str, Any]]) -> str:
@@ -129,6 +145,39 @@ def _problems_declared(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+#: The title and, in place of the framework's English words, the detail of an HTTP error
+#: that no handler of ours words: an unknown address or method, a body that cannot be read.
+_HTTP_WORDS = {
+    400: (
+        "Ongeldig verzoek",
+        "De inhoud van het verzoek kon niet worden gelezen (verwacht: multipart/form-data).",
+    ),
+    401: ("Niet aangemeld", "Dit verzoek vraagt om een sleutel."),
+    404: ("Niet gevonden", "Dit adres bestaat niet."),
+    405: ("Methode niet toegestaan", "Deze methode is op dit adres niet toegestaan."),
+}
+
+
+_PHRASES = {s.value: s.phrase for s in HTTPStatus}
+
+
+def _http_words(exc: StarletteHTTPException) -> tuple[str, str | None]:
+    """Title and detail of an HTTP error in Dutch. Our own code raises such errors only with a
+    Dutch detail (404 on a static file); the framework's (400 for an unreadable body, 404,
+    405) carry English, which is replaced.
+
+    >>> _http_words(StarletteHTTPException(405))
+    ('Methode niet toegestaan', 'Deze methode is op dit adres niet toegestaan.')
+    >>> _http_words(StarletteHTTPException(404, "geen bestand 'x.css'"))
+    ('Niet gevonden', "geen bestand 'x.css'")
+    """
+    title, dutch = _HTTP_WORDS.get(exc.status_code, ("Fout", None))
+    framework = exc.status_code == 400 or exc.detail == _PHRASES.get(exc.status_code)
+    if framework or not isinstance(exc.detail, str):
+        return title, dutch
+    return title, exc.detail
+
+
 def install(app: FastAPI, page: ErrorPage | None = None) -> None:
     """Turn every error into problem+json; on a web page's address (``page`` given) into a
     Dutch page instead. The OpenAPI description says so for every error it documents."""
@@ -145,8 +194,7 @@ def install(app: FastAPI, page: ErrorPage | None = None) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if page is not None and exc.status_code == 404 and _on_a_page(request):
             return page(404, "Deze pagina bestaat niet.")
-        title = {404: "Niet gevonden", 405: "Methode niet toegestaan"}.get(exc.status_code, "Fout")
-        detail = exc.detail if isinstance(exc.detail, str) else None
+        title, detail = _http_words(exc)
         return problem_response(
             exc.status_code, title, detail, request=request, headers=getattr(exc, "headers", None)
         )

@@ -10,6 +10,10 @@ Examples
 --------
 >>> [need_id(c) for c in ("45", "IJW-45", " Dyslexie ", "onderwijs-taal-spraak", "eigen-x")]
 ['ijw-45', 'ijw-45', 'onderwijs-dyslexie', 'onderwijs-taal-spraak', 'eigen-x']
+>>> need_id("４５")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+ValueError: behoefte '４５' is geen code van de taxonomie: ...
 >>> need_id("ADHD/ADD")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -30,7 +34,7 @@ _WORD = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 def need_id(code: str) -> str:
     """The Behoefte id a code stands for; ValueError, saying the forms, for one that is none."""
     text = code.strip().lower()
-    if re.fullmatch(r"\d{2}", text):
+    if re.fullmatch(r"[0-9]{2}", text):  # not \d: that also takes ４５ and other digits
         return f"ijw-{text}"
     if _NEED_ID.match(text):
         return text

@@ -44,5 +44,5 @@ def swagger_ui(request: Request) -> HTMLResponse:
 @router.get(PREFIX + "/{name}")
 def swagger_file(name: str) -> Response:
     if name not in FILES:
-        raise HTTPException(404, f"no documentation file {name!r}")
+        raise HTTPException(404, f"geen bestand {name!r} in de documentatie")
     return Response(_read(name), media_type=FILES[name], headers={"Cache-Control": "max-age=86400"})

@@ -93,7 +93,7 @@ def static(name: str) -> Response:
         )
     file = resources.files("viz.web") / "static" / name
     if not _NAME.match(name) or suffix not in STATIC_TYPES or not file.is_file():
-        raise HTTPException(404, f"no static file {name!r}")
+        raise HTTPException(404, f"geen bestand {name!r}")
     return Response(file.read_bytes(), media_type=STATIC_TYPES[suffix], headers={"Cache-Control": "no-cache"})
 
 

@@ -101,7 +101,8 @@ def get_providers(
     need: Need,
     postcode: Postcode,
     km: Annotated[
-        float | None, Query(ge=0, description="only providers within this many km", examples=[15])
+        float | None,
+        Query(ge=0, allow_inf_nan=False, description="only providers within this many km", examples=[15]),
     ] = None,
     page: Page = 1,
     size: Size = 20,
