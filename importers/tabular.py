@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from importers.formats import HEAD, read_head
-from importers.limits import checked_rows, read_bounded
+from importers.limits import InputRefused, checked_rows, read_bounded
 
 
 @dataclass
@@ -116,7 +116,7 @@ def read_table(path: Path) -> Table:
         start = end_of_previous + 1  # a quoted field may span lines: report where the row begins
         end_of_previous = reader.line_num
         if not table.columns:
-            table.columns = [c.strip().lower() for c in row]
+            table.columns = _unique_columns(row, str(path), start)
             continue
         if not any(cell.strip() for cell in row):
             continue
@@ -133,6 +133,20 @@ def read_table(path: Path) -> Table:
         values = {col: (row[i].strip() if i < len(row) else "") for i, col in enumerate(table.columns)}
         table.rows.append((start, values))
     return table
+
+
+def _unique_columns(header: list[str], file: str, line: int) -> list[str]:
+    """The header's column names as the formats compare them (stripped, lower case), refusing
+    a name that occurs twice: a row would then hold two values for one field and the reader
+    would keep one of them silently, so ``Naam`` and ``naam `` are the same column too.
+    Unnamed columns (a spreadsheet's empty trailing cells) may repeat: they are never read."""
+    columns = [c.strip().lower() for c in header]
+    seen: set[str] = set()
+    for name in columns:
+        if name and name in seen:
+            raise InputRefused(f"kolom {name!r} komt twee keer voor", line=line, field=name, file=file)
+        seen.add(name)
+    return columns
 
 
 def missing_columns(columns: list[str], required: tuple[str, ...]) -> list[str]:
