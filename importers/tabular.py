@@ -62,10 +62,17 @@ def _delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
+def _binary(head: bytes) -> bool:
+    """Whether a file is no text table: a NUL in its header line (a zip, a spreadsheet, a
+    UTF-16 file). A NUL further on is a text's flaw, read so that the model can refuse it
+    with its line and column instead of the file being taken for no format at all."""
+    return b"\0" in head.split(b"\n", 1)[0]
+
+
 def header_of(path: Path) -> list[str] | None:
     """The lower-cased column names, or ``None`` when the file is not text with a header."""
     head = read_head(path, 8192)
-    if head is None or b"\0" in head:
+    if head is None or _binary(head):
         return None
     text, _, _ = _decode(head.rsplit(b"\n", 1)[0] if b"\n" in head else head)
     first = text.splitlines()[0] if text else ""
@@ -80,7 +87,7 @@ def sample_table(path: Path, limit: int = 25) -> Table | None:
     tell one table from another by its columns and values, without reading a large file.
     ``None`` when the file is not text with a header."""
     head = read_head(path)
-    if head is None or b"\0" in head or not head.strip():
+    if head is None or _binary(head) or not head.strip():
         return None
     complete = head.rsplit(b"\n", 1)[0] if b"\n" in head and len(head) == HEAD else head
     text, encoding, _ = _decode(complete)

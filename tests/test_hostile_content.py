@@ -93,3 +93,117 @@ def test_unnamed_columns_may_repeat(store: GraphStore, tmp_path: Path) -> None:
     assert not report.problems, report.text()
     gemeente = store.node(NodeKey("Gemeente", "GM0392"))
     assert gemeente is not None and gemeente.props["naam"] == "Haarlem"
+
+
+# -- control characters and bidi overrides in any text ---------------------------------------
+
+
+def hostile_files(tmp_path: Path) -> dict[str, tuple[Path, int, str]]:
+    """One file per way in, each with one hostile character in a text it stores: the file, and
+    the line and field the refusal must name."""
+    csv_file = write(
+        tmp_path / "gemeenten.csv", "gm_code,gm_naam,jaar\nGM0392,Haarlem,2025\nGM0363,Amster\x00dam,2025\n"
+    )
+    yaml_file = write(
+        tmp_path / "wijkteams.yaml",
+        "bron: test\npeildatum: '2025-01-01'\nwijkteams:\n  - id: t-noord\n    gemeente: GM0392\n"
+        '    naam: "Team \\u202Egnissap (fictief)"\n    gebied: [2011]\n',
+    )
+    organizations = [{"id": "org-1", "name": "Een (fictief)"}, {"id": "org-2", "name": "Twee\x1b[2J"}]
+    json_file = write(tmp_path / "hsds.json", json.dumps({"organizations": organizations}, indent=2))
+    native = write(
+        tmp_path / "n.jsonl",
+        NATIVE_HEADER
+        + '{"kind": "Gemeente", "id": "GM0363", "naam": "Amsterdam"}\n'
+        + '{"kind": "Aanbod", "id": "a-1", "naam": "Hulp", "doelgroep": "jeugd\\u2066 12+"}\n',
+    )
+    edge = write(
+        tmp_path / "e.jsonl",
+        NATIVE_HEADER
+        + '{"rel": "LIGT_IN", "van": "PC4:2011", "naar": "Gemeente:GM0392", "bron": "x\\u007f"}\n',
+    )
+    source = write(
+        tmp_path / "s.jsonl",
+        NATIVE_HEADER.replace('"test"', '"te\\u202dst"') + '{"kind": "PC4", "id": "2012"}\n',
+    )
+    package = tmp_path / "pakket"
+    write(package / "organizations.csv", "id,name,description\norg-1,Een\tTwee (fictief),\n")
+    descriptor = {"resources": [{"name": "organization", "path": "organizations.csv"}]}
+    write(package / "datapackage.json", json.dumps(descriptor))
+    return {
+        "csv": (csv_file, 3, "naam"),
+        "yaml": (yaml_file, 4, "naam"),
+        "hsds-json": (json_file, 7, "organization.name"),
+        "native": (native, 3, "doelgroep"),
+        "native-edge": (edge, 2, "props"),
+        "native-source": (source, 1, "source"),
+        "hsds-csv": (package / "datapackage.json", 2, "organization.name"),
+    }
+
+
+@pytest.mark.parametrize(
+    "way", ["csv", "yaml", "hsds-json", "native", "native-edge", "native-source", "hsds-csv"]
+)
+def test_control_characters_are_refused(
+    seeded: GraphStore, tmp_path: Path, caplog: pytest.LogCaptureFixture, way: str
+) -> None:
+    path, line, field = hostile_files(tmp_path)[way]
+    problems = refused(seeded, [path], caplog)
+    hostile = [p for p in problems if "stuurteken" in p.reason or "richtingsteken" in p.reason]
+    assert len(hostile) == 1, problems
+    [problem] = hostile
+    shown = str(problem)
+    assert (Path(problem.file).name, problem.line, problem.field) == (
+        "organizations.csv" if way == "hsds-csv" else path.name,
+        line,
+        field,
+    ), shown
+    assert "niet toegestaan" in problem.reason
+    # the problem shows the value with the character escaped, never the character itself
+    assert not any(c in shown for c in "\x00\x1b\x7f\u202d\u202e\u2066\t")
+
+
+def test_line_breaks_are_text_in_a_description_only(
+    store: GraphStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    good = write(
+        tmp_path / "goed.jsonl",
+        NATIVE_HEADER + '{"kind": "Aanbod", "id": "a-1", "naam": "Hulp", '
+        '"beschrijving": "Regel een.\\r\\nRegel\\ttwee.\\n"}\n',
+    )
+    report = run_import(store, [good])
+    assert not [p for p in report.problems if p.fatal], report.text()
+    aanbod = store.node(NodeKey("Aanbod", "a-1"))
+    assert aanbod is not None and aanbod.props["beschrijving"] == "Regel een.\r\nRegel\ttwee."
+    bad = write(
+        tmp_path / "fout.jsonl",
+        NATIVE_HEADER
+        + '{"kind": "Aanbod", "id": "a-2", "naam": "Hulp\\nmet regel", "beschrijving": "a\\u0000"}\n',
+    )
+    problems = refused(store, [bad], caplog)
+    assert sorted((p.line, p.field) for p in problems) == [(2, "beschrijving"), (2, "naam")]
+    by_field = {p.field: p for p in problems}
+    assert "U+000A, regeleinde" in by_field["naam"].reason and "één regel" in by_field["naam"].reason
+    assert "U+0000, NUL" in by_field["beschrijving"].reason
+    assert by_field["beschrijving"].value == "a\\x00"
+
+
+def test_which_characters_are_refused() -> None:
+    """Every C0 control but tab, line feed and carriage return, DEL and the ten bidi
+    embeddings, overrides and isolates, anywhere; the three line characters in one-line text
+    only. Accents, other scripts, emoji and the plain direction marks (U+200E, U+200F) are
+    text."""
+    from graph.text import check
+
+    refused_anywhere = [chr(c) for c in (*range(0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+    for char in refused_anywhere:
+        multiline_ok = char in "\t\n\r"
+        with pytest.raises(ValueError, match="niet toegestaan"):
+            check(f"a{char}b", multiline=False)
+        if multiline_ok:
+            assert check(f"a{char}b", multiline=True) == f"a{char}b"
+        else:
+            with pytest.raises(ValueError, match="niet toegestaan"):
+                check(f"a{char}b", multiline=True)
+    for text in ("Één ’s-Hertogenbosch", "שלום", "日本", "🙂", "a\u200eb\u200fc", " rand \n"):
+        assert check(text, multiline=False) == text
