@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,3 +166,40 @@ def missing_columns(columns: list[str], required: tuple[str, ...]) -> list[str]:
 def is_total_row(value: str) -> bool:
     """Spreadsheet exports end with a 'Grand Total' or 'Totaal' row: a sum, not a record."""
     return value.strip().lower() in ("grand total", "total", "totaal", "eindtotaal")
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"): ``=``, ``+``,
+#: ``-``, ``@``, a tab or a carriage return first.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def _formula_like(text: str) -> bool:
+    if text.startswith("'"):  # an escaped cell, or text that would read as one: escaped again
+        return _formula_like(text[1:])
+    return text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def formula_safe(text: str) -> str:
+    """A cell a spreadsheet shows as the text it is: one that would start a formula gets a
+    single quote first, as OWASP advises, so that a provider named ``=cmd|' /C calc'!A0``
+    cannot run anything on the computer of whoever opens the export. A plain number (``-3``,
+    ``+1,5``) stays a number (``+31 23 000`` is none, and is escaped); text starting with a
+    quote of its own (``'s-Hertogenbosch``) stays as it is. A cell already escaped, or text
+    that would look so, gets one more quote, so that :func:`from_formula_safe` is its exact
+    inverse.
+
+    >>> [formula_safe(v) for v in ("=1+1", "@SUM(1)", "-3", "-2+3", "'s-Hertogenbosch", "'=x")]
+    ["'=1+1", "'@SUM(1)", '-3', "'-2+3", "'s-Hertogenbosch", "''=x"]
+    """
+    return "'" + text if _formula_like(text) else text
+
+
+def from_formula_safe(text: str) -> str:
+    """The text a cell escaped by :func:`formula_safe` stood for (an HSDS package exported by
+    this project, or by another that escapes the OWASP way); other text is left alone.
+
+    >>> [from_formula_safe(v) for v in ("'=1+1", "''=x", "'s-Hertogenbosch", "-3")]
+    ['=1+1', "'=x", "'s-Hertogenbosch", '-3']
+    """
+    return text[1:] if text.startswith("'") and _formula_like(text[1:]) else text

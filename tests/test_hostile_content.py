@@ -9,6 +9,7 @@ export.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 from pathlib import Path
@@ -207,3 +208,53 @@ def test_which_characters_are_refused() -> None:
                 check(f"a{char}b", multiline=True)
     for text in ("Één ’s-Hertogenbosch", "שלום", "日本", "🙂", "a\u200eb\u200fc", " rand \n"):
         assert check(text, multiline=False) == text
+
+
+# -- formula-like cells in the CSV export -----------------------------------------------------
+
+FORMULAS = {
+    "fictief-calc": "=cmd|' /C calc'!A0",
+    "fictief-som": "@SUM(1+1)",
+    "fictief-plus": "+31 en meer",
+    "fictief-min": "-2+3 hulp",
+    "fictief-quote": "'=al geëscaped",
+    "fictief-bosch": "'s-Hertogenbosch Zorg (fictief)",
+    "fictief-getal": "-5",
+}
+
+
+def test_csv_export_escapes_formulas(store: GraphStore, tmp_path: Path) -> None:
+    """Providers named like formulas (the OWASP examples): each cell that would start a
+    formula begins with a single quote in the exported CSV; a plain number and a name that
+    starts with a quote of its own stay as they are; importing the export gives the names back."""
+    from importers import hsds
+
+    lines = [
+        json.dumps({"kind": "Zorgaanbieder", "id": ident, "naam": naam, "fictief": True})
+        for ident, naam in FORMULAS.items()
+    ]
+    path = write(tmp_path / "aanbieders.jsonl", NATIVE_HEADER + "\n".join(lines) + "\n")
+    report = run_import(store, [path])
+    assert not [p for p in report.problems if p.fatal], report.text()
+    folder = tmp_path / "pakket"
+    hsds.export_datapackage(store, folder)
+    with open(folder / "organizations.csv", newline="", encoding="utf-8") as fh:
+        cells = {row["id"]: row["name"] for row in csv.DictReader(fh)}
+    assert cells["fictief-calc"] == "'=cmd|' /C calc'!A0"
+    assert cells["fictief-som"] == "'@SUM(1+1)"
+    assert cells["fictief-plus"] == "'+31 en meer"
+    assert cells["fictief-min"] == "'-2+3 hulp"
+    assert cells["fictief-quote"] == "''=al geëscaped"
+    assert cells["fictief-bosch"] == "'s-Hertogenbosch Zorg (fictief)"
+    assert cells["fictief-getal"] == "-5"
+    # a number in a numeric column is written as the number it is
+    from importers.hsds.export import _cell
+
+    assert [_cell(-3), _cell(-2.5), _cell(True)] == ["-3", "-2.5", "true"]
+
+    store.clear()
+    again = run_import(store, [folder / "datapackage.json"])
+    assert not [p for p in again.problems if p.fatal], again.text()
+    for ident, naam in FORMULAS.items():
+        node = store.node(NodeKey("Zorgaanbieder", ident))
+        assert node is not None and node.props["naam"] == naam, ident
