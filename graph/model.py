@@ -16,9 +16,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from graph import ids
+from graph import ids, text
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord, check_edge
 
 GemeenteCode = Annotated[str, AfterValidator(ids.gemeente_code)]
@@ -39,6 +48,23 @@ def _pc(value: str) -> str:
 
 Postcode = Annotated[str, AfterValidator(_pc)]
 
+#: The fields whose text may span lines (and hold tabs): a description, an address, an
+#: outline's GeoJSON text. Every other text is one line (see :mod:`graph.text`).
+MULTILINE = frozenset({"beschrijving", "omschrijving", "adres", "grens"})
+
+
+def _plain(value: Any, multiline: bool) -> Any:
+    """``value`` unchanged, or ``ValueError`` when it is a text (or a list holding one) with a
+    character no stored text may hold: checked on the raw value, before any type of a field
+    could turn it into something else, so that the problem names the field it was given for."""
+    if isinstance(value, str):
+        text.check(value, multiline=multiline)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, str):
+                text.check(item, multiline=multiline)
+    return value
+
 
 class Provenance(BaseModel):
     """Where a fact came from: required on every node and edge."""
@@ -49,6 +75,12 @@ class Provenance(BaseModel):
     source_date: str = Field(min_length=1, description="date or version of the source")
     import_id: str = Field(min_length=1, description="the import run that wrote it")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        """A source's name is shown with every fact it gave: one line of plain text."""
+        return _plain(value, multiline=False)
+
 
 class Entity(BaseModel):
     """Base of every node type. ``KIND`` is the node kind in :data:`graph.schema.NODE_KINDS`."""
@@ -58,6 +90,14 @@ class Entity(BaseModel):
     KIND: ClassVar[str] = ""
     id: str
     provenance: Provenance
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every text an importer stores passes here, whatever format it came in (every format
+        builds its nodes through this model), so that a NUL, a control character or a bidi
+        override is refused with the row's file, line and field (:mod:`graph.text`)."""
+        return _plain(value, multiline=info.field_name in MULTILINE)
 
     @property
     def key(self) -> NodeKey:
@@ -392,6 +432,18 @@ class Relatie(BaseModel):
     naar: NodeKey
     props: dict[str, Any] = Field(default_factory=dict)
     provenance: Provenance
+
+    @field_validator("props")
+    @classmethod
+    def _plain_props(cls, props: dict[str, Any]) -> dict[str, Any]:
+        """An edge's texts (a toelichting, a source's word for a share) are stored and shown
+        like a node's, so they are checked alike; the reason names the property."""
+        for name, value in props.items():
+            try:
+                _plain(value, multiline=name in MULTILINE)
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+        return props
 
     def to_record(self) -> EdgeRecord:
         """The record a store writes, dates as ISO text (both backends store them alike)."""

@@ -20,6 +20,7 @@ from graph.lifecycle import scope_id, version_date
 from graph.model import Provenance, Relatie, entity
 from graph.records import EdgeKey, EdgeRecord, NodeKey, NodeRecord, SchemaError
 from graph.store import GraphStore
+from graph.text import visible
 from importers.report import FileReport, Problem, problems_from_validation
 from importers.resolve import GemeenteResolver
 from importers.tabular import missing_columns, read_table
@@ -86,7 +87,7 @@ class ParsedFile:
     ) -> None:
         """Record a problem instead of raising, so that one run shows every problem of a file;
         ``fatal=False`` makes it a note, which refuses nothing."""
-        text = "" if value is None else str(value)
+        text = "" if value is None else visible(str(value))
         self.report.problems.append(Problem(self.report.file, line, field_name, text, reason, fatal))
 
     def add_entity(

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.records import EdgeKey, NodeKey
+from graph.text import visible
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def problems_from_validation(
 
 
 def _short(value: Any) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else visible(str(value))
     return text if len(text) <= 80 else text[:77] + "..."
 
 

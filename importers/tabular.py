@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from importers.formats import HEAD, read_head
-from importers.limits import checked_rows, read_bounded
+from importers.limits import InputRefused, checked_rows, read_bounded
 
 
 @dataclass
@@ -63,10 +64,17 @@ def _delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
+def _binary(head: bytes) -> bool:
+    """Whether a file is no text table: a NUL in its header line (a zip, a spreadsheet, a
+    UTF-16 file). A NUL further on is a text's flaw, read so that the model can refuse it
+    with its line and column instead of the file being taken for no format at all."""
+    return b"\0" in head.split(b"\n", 1)[0]
+
+
 def header_of(path: Path) -> list[str] | None:
     """The lower-cased column names, or ``None`` when the file is not text with a header."""
     head = read_head(path, 8192)
-    if head is None or b"\0" in head:
+    if head is None or _binary(head):
         return None
     text, _, _ = _decode(head.rsplit(b"\n", 1)[0] if b"\n" in head else head)
     first = text.splitlines()[0] if text else ""
@@ -102,7 +110,7 @@ def forget_samples() -> None:
 def _sample(name: str, stamp: tuple[int, int, int], limit: int) -> Table | None:
     path = Path(name)
     head = read_head(path)
-    if head is None or b"\0" in head or not head.strip():
+    if head is None or _binary(head) or not head.strip():
         return None
     complete = head.rsplit(b"\n", 1)[0] if b"\n" in head and len(head) == HEAD else head
     text, encoding, _ = _decode(complete)
@@ -138,7 +146,7 @@ def read_table(path: Path) -> Table:
         start = end_of_previous + 1  # a quoted field may span lines: report where the row begins
         end_of_previous = reader.line_num
         if not table.columns:
-            table.columns = [c.strip().lower() for c in row]
+            table.columns = _unique_columns(row, str(path), start)
             width = len(table.columns)
             continue
         if not "".join(row).strip():
@@ -161,6 +169,20 @@ def read_table(path: Path) -> Table:
     return table
 
 
+def _unique_columns(header: list[str], file: str, line: int) -> list[str]:
+    """The header's column names as the formats compare them (stripped, lower case), refusing
+    a name that occurs twice: a row would then hold two values for one field and the reader
+    would keep one of them silently, so ``Naam`` and ``naam `` are the same column too.
+    Unnamed columns (a spreadsheet's empty trailing cells) may repeat: they are never read."""
+    columns = [c.strip().lower() for c in header]
+    seen: set[str] = set()
+    for name in columns:
+        if name and name in seen:
+            raise InputRefused(f"kolom {name!r} komt twee keer voor", line=line, field=name, file=file)
+        seen.add(name)
+    return columns
+
+
 def missing_columns(columns: list[str], required: tuple[str, ...]) -> list[str]:
     """The required columns the file lacks, in the format's order: all of them in one problem,
     so that a user fixes the header once, not once per run."""
@@ -170,3 +192,40 @@ def missing_columns(columns: list[str], required: tuple[str, ...]) -> list[str]:
 def is_total_row(value: str) -> bool:
     """Spreadsheet exports end with a 'Grand Total' or 'Totaal' row: a sum, not a record."""
     return value.strip().lower() in ("grand total", "total", "totaal", "eindtotaal")
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"): ``=``, ``+``,
+#: ``-``, ``@``, a tab or a carriage return first.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def _formula_like(text: str) -> bool:
+    if text.startswith("'"):  # an escaped cell, or text that would read as one: escaped again
+        return _formula_like(text[1:])
+    return text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def formula_safe(text: str) -> str:
+    """A cell a spreadsheet shows as the text it is: one that would start a formula gets a
+    single quote first, as OWASP advises, so that a provider named ``=cmd|' /C calc'!A0``
+    cannot run anything on the computer of whoever opens the export. A plain number (``-3``,
+    ``+1,5``) stays a number (``+31 23 000`` is none, and is escaped); text starting with a
+    quote of its own (``'s-Hertogenbosch``) stays as it is. A cell already escaped, or text
+    that would look so, gets one more quote, so that :func:`from_formula_safe` is its exact
+    inverse.
+
+    >>> [formula_safe(v) for v in ("=1+1", "@SUM(1)", "-3", "-2+3", "'s-Hertogenbosch", "'=x")]
+    ["'=1+1", "'@SUM(1)", '-3', "'-2+3", "'s-Hertogenbosch", "''=x"]
+    """
+    return "'" + text if _formula_like(text) else text
+
+
+def from_formula_safe(text: str) -> str:
+    """The text a cell escaped by :func:`formula_safe` stood for (an HSDS package exported by
+    this project, or by another that escapes the OWASP way); other text is left alone.
+
+    >>> [from_formula_safe(v) for v in ("'=1+1", "''=x", "'s-Hertogenbosch", "-3")]
+    ['=1+1', "'=x", "'s-Hertogenbosch", '-3']
+    """
+    return text[1:] if text.startswith("'") and _formula_like(text[1:]) else text

@@ -16,6 +16,7 @@ from typing import Any
 from graph.records import NodeKey
 from graph.store import GraphStore
 from importers.hsds.tables import CSV_NAMES, TABLES
+from importers.tabular import formula_safe
 
 TAXONOMY_NAMES = {
     "ijw": "iJw productcategorieën (Jeugdwet)",
@@ -329,13 +330,17 @@ def _list(value: object) -> list[Any]:
 
 
 def _cell(value: object) -> str:
+    """A value as a CSV cell: text that a spreadsheet would take for a formula is escaped
+    (:func:`~importers.tabular.formula_safe`); numbers and booleans are never text here."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
     if isinstance(value, list):
-        return "|".join(str(v) for v in value)
-    return str(value)
+        return formula_safe("|".join(str(v) for v in value))
+    return formula_safe(str(value))
 
 
 def _field_type(rows: list[dict[str, Any]], column: str) -> str:

@@ -19,7 +19,7 @@ from importers.base import ParsedFile
 from importers.formats import head_text
 from importers.hsds.tables import ALIAS, TABLES, Row, Tables
 from importers.limits import InputRefused, read_bounded
-from importers.tabular import read_table
+from importers.tabular import from_formula_safe, read_table
 
 _MANY, _ONE = "many", "one"
 #: Objects nested in others, as HSDS 3 compiles them: (key, child table, how, link field).
@@ -207,7 +207,7 @@ def load_package(folder: Path, descriptor: dict[str, Any], parsed: ParsedFile) -
             continue
         kind = next((k for k in ("physical", "postal") if Path(rel).stem.lower().startswith(k)), None)
         for line, values in read_table(target).rows:
-            data = {k: v for k, v in values.items() if v != ""}
+            data = {k: from_formula_safe(v) for k, v in values.items() if v != ""}
             if table == "address" and kind:  # HSDS 2 kept the kind of address in the file name
                 data.setdefault("address_type", kind)
             tables[table].append(Row(table, str(target), line, data))
