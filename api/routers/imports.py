@@ -81,6 +81,7 @@ def _renamed(report: ImportReport, folder: Path) -> dict[str, Any]:
     summary="Bestanden importeren (alles of niets)",
     dependencies=[Depends(require_api_key)],
     responses={
+        400: {"model": Problem, "description": "de upload is geen leesbaar multipart-formulier"},
         401: {"model": Problem, "description": "geen of een verkeerde API-sleutel"},
         403: {"model": Problem, "description": "importeren staat uit op deze server"},
         413: {"model": Problem, "description": "de upload is groter dan SOCIALE_KAART_MAX_UPLOAD_BYTES"},
