@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from graph import ids, text
+from graph import geometry, ids, text
 from graph.records import PROVENANCE_KEYS, EdgeRecord, NodeKey, NodeRecord, check_edge
 
 GemeenteCode = Annotated[str, AfterValidator(ids.gemeente_code)]
@@ -40,6 +40,12 @@ EigenId = Annotated[str, AfterValidator(ids.eigen_id)]
 Kvk = Annotated[str, AfterValidator(ids.kvk_nummer)]
 Agb = Annotated[str, AfterValidator(ids.agb_code)]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+#: an outline replaces the one before it and is drawn on every map: refused when broken
+Outline = Annotated[
+    str,
+    AfterValidator(geometry.check),
+    Field(description="outline as GeoJSON Polygon or MultiPolygon text (WGS84), for maps"),
+]
 
 
 def _pc(value: str) -> str:
@@ -136,7 +142,7 @@ class Gemeente(Entity):
     naam: str | None = Field(default=None, min_length=1, description="unknown for some old gemeenten")
     inwoners: int | None = Field(default=None, ge=0)
     woonplaatsen: list[str] = Field(default_factory=list, description="places in it (CBS), for search")
-    grens: str | None = Field(default=None, description="outline as GeoJSON geometry text (WGS84), for maps")
+    grens: Outline | None = None
     opgeheven: date | None = Field(
         default=None, description="first day it no longer existed (herindeling); see OPGEGAAN_IN"
     )
@@ -174,7 +180,7 @@ class Regio(Organisatie):
     id: str
     soort: Slug
     naam: str | None = None
-    grens: str | None = Field(default=None, description="outline as GeoJSON geometry text (WGS84), for maps")
+    grens: Outline | None = None
 
     @model_validator(mode="after")
     def _code_fits_soort(self) -> Regio:

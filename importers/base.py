@@ -8,6 +8,7 @@ and every failure becomes a :class:`~importers.report.Problem` with file, line a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,14 +92,23 @@ class ParsedFile:
         self.report.problems.append(Problem(self.report.file, line, field_name, text, reason, fatal))
 
     def add_entity(
-        self, line: int, kind: str, data: dict[str, Any], provenance: Provenance, scope: str | None = None
+        self,
+        line: int,
+        kind: str,
+        data: dict[str, Any],
+        provenance: Provenance,
+        scope: str | None = None,
+        fields: Mapping[str, str] | None = None,
     ) -> NodeKey | None:
         """Validate one node; on failure record the problems and return ``None``. ``scope``:
-        when not the file's first (see :meth:`source`)."""
+        when not the file's first (see :meth:`source`); ``fields``: the file's name for a
+        model field where it differs (``{"grens": "geometry"}``), so a problem names what the
+        user can find in the file."""
         try:
             record = entity(kind, {**data, "provenance": provenance}).to_record()
         except ValidationError as exc:
-            self.report.problems.extend(problems_from_validation(exc, self.report.file, line))
+            found = problems_from_validation(exc, self.report.file, line, fields=fields)
+            self.report.problems.extend(found)
             return None
         except ValueError as exc:
             self.problem(line, "kind", kind, str(exc))

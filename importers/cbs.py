@@ -8,7 +8,6 @@ resolved against it (see :mod:`importers.resolve`).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -20,6 +19,7 @@ from graph.queries.names import REGIO_MEERVOUD
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
 from importers.jsonfile import load_json
+from importers.outline import official_outline
 from importers.recognise import is_gemeente_code, table_fits
 from importers.regios import indeling_scope, year_in_name
 from importers.report import FileReport
@@ -461,8 +461,9 @@ class Gemeentegrenzen:
                     fatal=False,
                 )
                 continue
-            data: dict[str, Any] = {"id": code, "grens": json.dumps(geometry, separators=(",", ":"))}
+            outline = official_outline(parsed, number, "geometry", code, geometry)
+            data: dict[str, Any] = {"id": code, "grens": outline}
             if isinstance(props.get("aantalInwoners"), int):
                 data["inwoners"] = props["aantalInwoners"]
-            parsed.add_entity(number, "Gemeente", data, prov)
+            parsed.add_entity(number, "Gemeente", data, prov, fields={"grens": "geometry"})
         return parsed

@@ -18,7 +18,6 @@ name (``jeugdregio_2025``) or the file's name; the version is the first day of t
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,6 +28,7 @@ from graph.queries.names import REGIO_MEERVOUD
 from graph.records import NodeKey
 from importers.base import Context, ParsedFile, start_table
 from importers.jsonfile import load_json
+from importers.outline import official_outline
 from importers.recognise import is_gemeente_code, is_region_code, is_share, is_year, table_fits
 from importers.report import FileReport
 
@@ -297,8 +297,9 @@ class RegioGrenzen:
                     f"CBS grenzen van de {REGIO_MEERVOUD.get(soort, soort)} {year}",
                     year,
                 )
-                data_ = {"id": code, "soort": soort, "grens": json.dumps(outline, separators=(",", ":"))}
+                grens = official_outline(parsed, number, "arcs", code, outline)
+                data_ = {"id": code, "soort": soort, "grens": grens}
                 if props.get("statnaam"):
                     data_["naam"] = str(props["statnaam"])
-                parsed.add_entity(number, "Regio", data_, prov, scope=scope)
+                parsed.add_entity(number, "Regio", data_, prov, scope=scope, fields={"grens": "arcs"})
         return parsed

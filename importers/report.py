@@ -3,6 +3,7 @@ field, value and reason, so that a bad row can be found and fixed in the source.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -32,12 +33,18 @@ class Problem:
 
 
 def problems_from_validation(
-    exc: ValidationError, file: str, line: int | None, prefix: str = ""
+    exc: ValidationError,
+    file: str,
+    line: int | None,
+    prefix: str = "",
+    fields: Mapping[str, str] | None = None,
 ) -> list[Problem]:
-    """One problem per pydantic error, with the field path and the offending value."""
+    """One problem per pydantic error, with the field path and the offending value; ``fields``
+    renames a model field to the file's own name for it."""
     out = []
     for err in exc.errors(include_url=False):
         loc = ".".join(str(p) for p in err.get("loc", ()))
+        loc = (fields or {}).get(loc, loc)
         field_name = ".".join(p for p in (prefix, loc) if p)
         value = err.get("input")
         shown = "" if isinstance(value, dict) else _short(value)
