@@ -26,6 +26,7 @@ from datetime import date
 from graph.lifecycle import valid_on
 from graph.neighbourhood import Holds, Neighbourhood, Seed
 from graph.records import ApplyResult, Batch, Counts, EdgeRecord, NodeKey, NodeRecord
+from graph.seed_cache import cache_for
 from graph.store import BackendInfo, GraphStore, StoreError
 
 
@@ -91,8 +92,16 @@ class DatedStore(GraphStore):
         return [e for e in found if e.src not in gone and e.dst not in gone]
 
     def neighbourhood(self, seeds: Sequence[Seed], holds: Holds = None) -> Neighbourhood:
+        """Walked one seed at a time, each seed's piece kept for the next question that starts
+        there (:mod:`graph.seed_cache`); the data's version is read before any walk, so a piece
+        walked during a write is kept under the version before it and not used after."""
         day = self._iso
-        return self.store.neighbourhood(seeds, lambda props: valid_on(props, day))
+        version = self.store.data_version()
+
+        def fetch(seed: Seed) -> Neighbourhood:
+            return self.store.neighbourhood([seed], lambda props: valid_on(props, day))
+
+        return cache_for(self.store).neighbourhood(seeds, version, day, fetch)
 
     def _gone(self, keys: set[NodeKey]) -> set[NodeKey]:
         """Which of these nodes do not hold on the day: from the store's nodes of limited

@@ -84,46 +84,99 @@ class Seed:
     steps: tuple[Step, ...] = ()
 
 
+#: edges by (endpoint, relation), as (other end, edge) sorted by the other end
+_Index = dict[tuple[NodeKey, str], tuple[tuple[NodeKey, EdgeRecord], ...]]
+
+
 class Neighbourhood:
     """A read-only piece of the graph: nodes by key, edges by endpoint and relation; node
     properties without the :data:`BULKY` ones.
 
     Edges come out sorted by (src, rel, dst), as every read of the store does, so that a
-    query that takes "the first" takes the same one on both backends.
+    query that takes "the first" takes the same one on both backends. :meth:`merged` joins
+    pieces fetched apart (one per seed, some kept from an earlier question) without copying
+    them.
     """
 
+    _nodes: tuple[dict[NodeKey, NodeRecord], ...]
+    _out: tuple[_Index, ...]
+    _in: tuple[_Index, ...]
+
     def __init__(self, nodes: Iterable[NodeRecord], edges: Iterable[EdgeRecord]) -> None:
-        self._nodes = {n.key: n for n in nodes}
-        self._out: dict[tuple[NodeKey, str], dict[NodeKey, EdgeRecord]] = defaultdict(dict)
-        self._in: dict[tuple[NodeKey, str], dict[NodeKey, EdgeRecord]] = defaultdict(dict)
+        own_out: dict[tuple[NodeKey, str], dict[NodeKey, EdgeRecord]] = defaultdict(dict)
+        own_in: dict[tuple[NodeKey, str], dict[NodeKey, EdgeRecord]] = defaultdict(dict)
         for e in edges:
-            self._out[e.src, e.rel][e.dst] = e
-            self._in[e.dst, e.rel][e.src] = e
+            own_out[e.src, e.rel][e.dst] = e
+            own_in[e.dst, e.rel][e.src] = e
+        self._nodes = ({n.key: n for n in nodes},)
+        self._out = (_index(own_out),)
+        self._in = (_index(own_in),)
+
+    @classmethod
+    def merged(cls, pieces: Sequence[Neighbourhood]) -> Neighbourhood:
+        """One neighbourhood that holds what each piece holds: what one walk from all their
+        seeds would have fetched (a walk from several seeds is the union of the walks from
+        each)."""
+        if len(pieces) == 1:
+            return pieces[0]
+        whole = cls.__new__(cls)
+        whole._nodes = tuple(part for p in pieces for part in p._nodes)
+        whole._out = tuple(part for p in pieces for part in p._out)
+        whole._in = tuple(part for p in pieces for part in p._in)
+        return whole
 
     def __len__(self) -> int:
-        return len(self._nodes)
+        return len({k for part in self._nodes for k in part})
 
     def node(self, key: NodeKey) -> NodeRecord | None:
         """A fetched node, or None when it was not fetched (or does not hold on the day)."""
-        return self._nodes.get(key)
+        for part in self._nodes:
+            found = part.get(key)
+            if found is not None:
+                return found
+        return None
 
     def out(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
         """The fetched edges ``rel`` from the node (to ``kind`` only), in a stable order."""
-        found = self._out.get((key, rel), {})
-        return [found[k] for k in sorted(found) if kind is None or k.kind == kind]
+        return _gathered(self._out, (key, rel), kind)
 
     def into(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
         """The fetched edges ``rel`` into the node (from ``kind`` only), in a stable order."""
-        found = self._in.get((key, rel), {})
-        return [found[k] for k in sorted(found) if kind is None or k.kind == kind]
+        return _gathered(self._in, (key, rel), kind)
 
     def records(self) -> tuple[list[NodeRecord], list[EdgeRecord]]:
         """Everything held, sorted: for comparing two backends' fetches."""
-        edges = [e for per in self._out.values() for e in per.values()]
+        nodes = {k: n for part in self._nodes for k, n in part.items()}
+        edges = {(e.src, e.rel, e.dst): e for part in self._out for per in part.values() for _, e in per}
         return (
-            sorted(self._nodes.values(), key=lambda n: n.key),
-            sorted(edges, key=lambda e: (e.src, e.rel, e.dst)),
+            sorted(nodes.values(), key=lambda n: n.key),
+            sorted(edges.values(), key=lambda e: (e.src, e.rel, e.dst)),
         )
+
+
+def _index(by_end: dict[tuple[NodeKey, str], dict[NodeKey, EdgeRecord]]) -> _Index:
+    """Each node's edges of a relation as a tuple sorted by the other end: sorted once, and
+    a tuple is a quarter of the memory of a dict (a kept piece holds many)."""
+    return {at: tuple(sorted(found.items())) for at, found in by_end.items()}
+
+
+def _gathered(parts: tuple[_Index, ...], at: tuple[NodeKey, str], kind: str | None) -> list[EdgeRecord]:
+    """The edges at ``at`` in every part, each once, sorted by the other end."""
+    found: tuple[tuple[NodeKey, EdgeRecord], ...] | None = None
+    merged: dict[NodeKey, EdgeRecord] | None = None
+    for part in parts:
+        more = part.get(at)
+        if not more:
+            continue
+        if found is None:
+            found = more
+            continue
+        if merged is None:
+            merged = dict(found)
+        merged.update(more)
+    if merged is not None:
+        found = tuple(sorted(merged.items()))
+    return [e for other, e in found or () if kind is None or other.kind == kind]
 
 
 #: Whether a record's properties hold (on a day, see graph.dated); ``None``: all do.

@@ -56,35 +56,38 @@ _HOME_GEMEENTE = out(
 )
 
 
+#: the walks out of a question's seeds, made once: a seed's piece of the graph is kept between
+#: questions only for the very same steps (:mod:`graph.seed_cache`)
+_FROM_SCHOOL = (
+    into("BESTUURT", "Schoolbestuur", _CONTACT),
+    out("LIGT_IN", "PC4", _SWV),
+    out("LIGT_IN", "Gemeente", out("HOORT_BIJ", "Regio"), _SWV),
+)
+_FROM_PC4 = (
+    _SWV,
+    into("BEDIENT", "Wijkteam", *_TEAM),
+    # a team whose area is given as CBS wijken serves the PC4 areas in them
+    out("LIGT_IN", "Wijk", into("BEDIENT", "Wijkteam", *_TEAM)),
+    _HOME_GEMEENTE,
+)
+_PC6_TEAM = into("BEDIENT", "Wijkteam", *_TEAM)
+_FROM_PC6 = (
+    _PC6_TEAM,
+    # the wijk also says which gemeente a PC4 on a border belongs to
+    out("LIGT_IN", "Buurt", _PC6_TEAM, out("LIGT_IN", "Wijk", _PC6_TEAM, out("LIGT_IN", "Gemeente"))),
+)
+
+
 def seeds(school: str, home: str, need: str) -> list[Seed]:
     """Everything a who-serves answer may read, from its three (or four) starting points:
     declared up front so that both backends fetch it in one go."""
     found = [
-        Seed(
-            NodeKey("School", school),
-            (
-                into("BESTUURT", "Schoolbestuur", _CONTACT),
-                out("LIGT_IN", "PC4", _SWV),
-                out("LIGT_IN", "Gemeente", out("HOORT_BIJ", "Regio"), _SWV),
-            ),
-        ),
-        Seed(
-            NodeKey("PC4", home[:4]),
-            (
-                _SWV,
-                into("BEDIENT", "Wijkteam", *_TEAM),
-                # a team whose area is given as CBS wijken serves the PC4 areas in them
-                out("LIGT_IN", "Wijk", into("BEDIENT", "Wijkteam", *_TEAM)),
-                _HOME_GEMEENTE,
-            ),
-        ),
+        Seed(NodeKey("School", school), _FROM_SCHOOL),
+        Seed(NodeKey("PC4", home[:4]), _FROM_PC4),
         Seed(NodeKey("Behoefte", need)),
     ]
     if len(home) == 6:
-        team = into("BEDIENT", "Wijkteam", *_TEAM)
-        # the wijk also says which gemeente a PC4 on a border belongs to
-        buurt = out("LIGT_IN", "Buurt", team, out("LIGT_IN", "Wijk", team, out("LIGT_IN", "Gemeente")))
-        found.append(Seed(NodeKey("PC6", home), (team, buurt)))
+        found.append(Seed(NodeKey("PC6", home), _FROM_PC6))
     return found
 
 

@@ -1,0 +1,106 @@
+"""Pieces of the graph kept between questions (graph/seed_cache.py): an answer from kept pieces
+is the answer of a fresh walk, an import makes the next question walk again, and nothing kept
+pairs a school with a home postcode or holds a PC6.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from api.cli import demo_files
+from graph import seed_cache
+from graph.dated import as_of
+from graph.lifecycle import valid_on
+from graph.queries.question import seeds
+from graph.queries.who_serves import who_serves
+from graph.store import GraphStore
+from importers.run import run_import
+
+DAY = date(2025, 10, 1)
+#: schools of the demo with homes near and far, PC4 and PC6, and needs of both kinds
+QUESTIONS = [
+    (school, home, need)
+    for school in ("15UJ00", "01WX00", "03AZ00", "05DH00")
+    for home in ("2011", "2011AB", "2037", "1971", "2101")
+    for need in ("45", "dyslexie")
+]
+
+
+@pytest.fixture
+def demo(store: GraphStore) -> GraphStore:
+    run_import(store, demo_files())
+    return store
+
+
+@pytest.fixture
+def kept(demo: GraphStore) -> Iterator[seed_cache.SeedCache]:
+    """The demo store's cache, emptied before and after the test."""
+    cache = seed_cache.cache_for(demo)
+    size = len(cache._slots)
+    cache._slots = [None] * size
+    yield cache
+    cache._slots = [None] * size  # a test may have resized it; the store may live on
+
+
+def answers(store: GraphStore) -> list[dict[str, object]]:
+    return [asdict(who_serves(store, *q, DAY)) for q in QUESTIONS]
+
+
+def test_kept_pieces_answer_as_a_fresh_walk(demo: GraphStore, kept: seed_cache.SeedCache) -> None:
+    first = answers(demo)  # walks and keeps
+    assert any(kept._slots), "nothing was kept"
+    again = answers(demo)  # from what was kept
+    slots = kept._slots
+    kept._slots = []  # nothing kept: every question walks
+    try:
+        fresh = answers(demo)
+    finally:
+        kept._slots = slots
+    assert first == again == fresh
+    # and the joined pieces hold what one walk from all seeds fetches
+    day = DAY.isoformat()
+    for question in QUESTIONS:
+        some = seeds(*question)
+        joined = as_of(demo, DAY).neighbourhood(some).records()
+        assert joined == demo.neighbourhood(some, lambda p: valid_on(p, day)).records()
+
+
+def test_one_slot_shared_by_every_seed_still_answers_right(
+    demo: GraphStore, kept: seed_cache.SeedCache
+) -> None:
+    expected = answers(demo)
+    kept._slots = [None]  # every seed replaces the one before it
+    assert answers(demo) == expected
+
+
+def test_an_import_makes_the_next_question_walk_again(
+    demo: GraphStore, kept: seed_cache.SeedCache, tmp_path: Path
+) -> None:
+    def team_names() -> list[str | None]:
+        answer = who_serves(demo, "15UJ00", "2011", "45", DAY)
+        return [r.name for r in answer.roles if r.role == "toegang"]
+
+    assert team_names() == ["Jeugdteam Haarlem Centrum en Noord (fictief)"]
+    original = next(p for p in demo_files() if p.name == "wijkteams-fictief.yaml")
+    renamed = tmp_path / original.name
+    text = original.read_text(encoding="utf-8")
+    renamed.write_text(text.replace("Haarlem Centrum en Noord (fictief)", "Haarlem Binnenstad (fictief)"))
+    run_import(demo, [renamed])
+    assert team_names() == ["Jeugdteam Haarlem Binnenstad (fictief)"]
+
+
+def test_nothing_kept_pairs_a_school_with_a_home(demo: GraphStore, kept: seed_cache.SeedCache) -> None:
+    answers(demo)
+    pieces = [p for p in kept._slots if p is not None]
+    assert pieces
+    # each piece is one seed's: a school, a PC4 area or a need alone, never a PC6
+    assert {p.seed.key.kind for p in pieces} == set(seed_cache.KEPT_KINDS)
+    for piece in pieces:
+        if piece.seed.key.kind == "School":
+            held = {n.key.kind for n in piece.near.records()[0]}
+            assert "PC6" not in held and "Behoefte" not in held
