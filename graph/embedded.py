@@ -18,7 +18,7 @@ import threading
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -56,6 +56,50 @@ FILE_VERSION = 1
 def _copy(props: dict[str, PropValue]) -> dict[str, PropValue]:
     """Hand out copies, so that a caller changing a returned list cannot change the store."""
     return {k: list(v) if isinstance(v, list) else v for k, v in props.items()}
+
+
+T = TypeVar("T")
+
+
+def _consumed(records: list[T]) -> Iterator[T]:
+    """The records in order, each removed from the list as it is handed out."""
+    records.reverse()
+    while records:
+        yield records.pop()
+
+
+#: records per piece of the file written at once: small enough that a save never holds the
+#: whole file as text (a national graph is about 50 MB of JSON, twice that as str and bytes)
+SAVE_CHUNK = 5000
+
+
+def file_chunks(g: nx.MultiDiGraph) -> Iterator[bytes]:
+    """The graph file, piece by piece: byte for byte what one ``json.dumps`` of the whole
+    would write (``{"format":…,"version":…,"nodes":[…],"edges":[…]}``), each piece encoded
+    by the same C encoder."""
+
+    def pieces(rows: Iterable[list[Any]]) -> Iterator[bytes]:
+        chunk: list[list[Any]] = []
+        first = True
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == SAVE_CHUNK:
+                yield (b"" if first else b",") + _compact(chunk)[1:-1]
+                chunk, first = [], False
+        if chunk:
+            yield (b"" if first else b",") + _compact(chunk)[1:-1]
+
+    yield b'{"format":' + _compact(FILE_FORMAT) + b',"version":' + _compact(FILE_VERSION) + b',"nodes":['
+    yield from pieces([k.kind, k.id, props] for k, props in g.nodes(data=True))
+    yield b'],"edges":['
+    yield from pieces(
+        [s.kind, s.id, rel, d.kind, d.id, props] for s, d, rel, props in g.edges(keys=True, data=True)
+    )
+    yield b"]}"
+
+
+def _compact(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class EmbeddedStore(GraphStore):
@@ -231,17 +275,21 @@ class EmbeddedStore(GraphStore):
 
         A record's property dict is replaced, never changed in place, so that a question
         being answered from read-only views of the old dicts (see :meth:`neighbourhood`)
-        sees each record whole, before or after, never half-written."""
+        sees each record whole, before or after, never half-written.
+
+        The plan's lists are emptied as they are written: each record's plan is dropped once
+        the graph holds it, so that a national import never holds the plan and the graph's
+        copy of it at once (about 150 MB)."""
         g = self._graph
         undo: list[tuple[Any, dict[str, PropValue] | None]] = []
-        for n in nodes:
+        for n in _consumed(nodes):
             key = n.key
             old = g._node.get(key)
             undo.append((key, old))
             g.add_node(key)
             g._node[key] = {**(old or {}), **_copy(dict(n.props))}
             self._by_kind.setdefault(key.kind, set()).add(key.id)
-        for e in edges:
+        for e in _consumed(edges):
             k = e.key
             had = g.has_edge(k.src, k.dst, k.rel)
             old = g._succ[k.src][k.dst][k.rel] if had else None
@@ -360,21 +408,11 @@ class EmbeddedStore(GraphStore):
         self._graph, self._by_kind, self._stamp = graph, by_kind, stamp
 
     def _save(self) -> None:
-        g = self._graph
-        data = {
-            "format": FILE_FORMAT,
-            "version": FILE_VERSION,
-            "nodes": [[k.kind, k.id, props] for k, props in g.nodes(data=True)],
-            "edges": [
-                [s.kind, s.id, rel, d.kind, d.id, props] for s, d, rel, props in g.edges(keys=True, data=True)
-            ],
-        }
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             with open(tmp, "wb") as fh:
-                fh.write(payload)
+                fh.writelines(file_chunks(self._graph))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from graph import embedded
 from graph.embedded import EmbeddedStore
 from graph.records import Batch, NodeKey, NodeRecord
 from graph.store import StoreError
@@ -28,6 +29,31 @@ def test_reopened_store_holds_the_same_graph(tmp_path: Path, demo_batch: Batch) 
     assert b.counts() == a.counts()
     assert b.edges() == a.edges()
     assert not b.apply(demo_batch).changed
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5000])
+def test_the_file_is_written_in_pieces_as_one_json_text(
+    tmp_path: Path, demo_batch: Batch, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """A save writes the file piece by piece (never the whole file as one text in memory);
+    the bytes are those of one compact ``json.dumps`` of the whole, at any piece size."""
+    monkeypatch.setattr(embedded, "SAVE_CHUNK", chunk)
+    path = tmp_path / "g.json"
+    store = EmbeddedStore(path)
+    store.apply(demo_batch)
+    g = store._graph
+    whole = {
+        "format": embedded.FILE_FORMAT,
+        "version": embedded.FILE_VERSION,
+        "nodes": [[k.kind, k.id, p] for k, p in g.nodes(data=True)],
+        "edges": [[s.kind, s.id, r, d.kind, d.id, p] for s, d, r, p in g.edges(keys=True, data=True)],
+    }
+    assert path.read_bytes() == json.dumps(whole, ensure_ascii=False, separators=(",", ":")).encode()
+    assert len(list(embedded.file_chunks(g))) > 4 + (len(whole["nodes"]) // chunk if chunk < 5000 else 0)
+    assert EmbeddedStore(path).edges() == store.edges()
+    empty = EmbeddedStore(tmp_path / "leeg.json")
+    empty.clear()
+    assert json.loads((tmp_path / "leeg.json").read_bytes())["nodes"] == []
 
 
 def test_a_reader_sees_another_process_writes(tmp_path: Path, demo_batch: Batch) -> None:
