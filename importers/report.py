@@ -28,7 +28,9 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         what = f" veld {self.field!r}" if self.field else ""
-        value = f" waarde {self.value!r}" if self.value else ""
+        # escaped by visible() (idempotent), not by repr(): repr would double every backslash
+        # of a value already shown escaped ('Haar\\x00lem' for 'Haar\x00lem')
+        value = f" waarde '{visible(self.value)}'" if self.value else ""
         return f"{where}:{what}{value}: {self.reason}"
 
 

@@ -189,6 +189,18 @@ def test_line_breaks_are_text_in_a_description_only(
     assert by_field["beschrijving"].value == "a\\x00"
 
 
+def test_a_refused_value_is_shown_escaped_once(
+    seeded: GraphStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What the CLI prints for a NUL in a name: the escape as the user would type it
+    (``Haar\\x00lem``), not doubled by a second round of quoting."""
+    path = write(tmp_path / "gemeenten.csv", "gm_code,gm_naam,jaar\nGM0392,Haar\x00lem,2025\n")
+    [problem] = [p for p in refused(seeded, [path], caplog) if "stuurteken" in p.reason]
+    shown = str(problem)
+    assert "waarde 'Haar\\x00lem'" in shown, shown
+    assert "\\\\" not in shown and "\x00" not in shown
+
+
 def test_which_characters_are_refused() -> None:
     """Every C0 control but tab, line feed and carriage return, DEL and the ten bidi
     embeddings, overrides and isolates, anywhere; the three line characters in one-line text
