@@ -67,8 +67,8 @@ def check(text: str) -> str:
 def _polygons(geometry: Any) -> list[tuple[list[Any], str]]:
     """The polygons of a geometry, each a list of rings, with how to name it in a problem."""
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
-        raise ValueError(f"verwacht een Polygon of MultiPolygon, niet {kind!r}")
+        kind = repr(geometry.get("type")) if isinstance(geometry, dict) else _kind(geometry)
+        raise ValueError(f"verwacht een Polygon of MultiPolygon, niet {kind}")
     kind = geometry["type"]
     coordinates = geometry.get("coordinates")
     if kind == "Polygon":
@@ -83,15 +83,18 @@ def _polygons(geometry: Any) -> list[tuple[list[Any], str]]:
 def _list(value: Any, what: str, of: str) -> list[Any]:
     """``value`` when it is a non-empty list, else the refusal that says what it was instead."""
     if not isinstance(value, list):
-        shown = "een tekst" if isinstance(value, str) else _kind(value)
-        raise ValueError(f"{what} moeten een lijst van {of} zijn, niet {shown}")
+        raise ValueError(f"{what} moeten een lijst van {of} zijn, niet {_kind(value)}")
     if not value:
         raise ValueError(f"{what} zijn een lege lijst (verwacht {of})")
     return value
 
 
 def _kind(value: Any) -> str:
-    return {type(None): "null", bool: "een boolean", dict: "een object"}.get(type(value), "een getal")
+    """What a value is, in the words of a refusal."""
+    if value is None:
+        return "null"
+    kinds = ((bool, "een boolean"), (str, "een tekst"), (int | float, "een getal"), (list, "een lijst"))
+    return next((name for t, name in kinds if isinstance(value, t)), "een object")
 
 
 def _check_ring(ring: Any, where: str) -> None:

@@ -40,7 +40,7 @@ import weakref
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from graph.neighbourhood import Neighbourhood, Seed, Step
+from graph.neighbourhood import Neighbourhood, Seed
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,8 @@ DEFAULT_SLOTS = 8192
 class _Piece:
     version: Hashable
     day: str
+    #: the seed as given: a hit must have the very same tree of steps (see `neighbourhood`)
     seed: Seed
-    #: the seed's steps as given: a hit must be the very same tree of steps (see `neighbourhood`)
-    steps: tuple[Step, ...]
     near: Neighbourhood
 
 
@@ -87,12 +86,12 @@ class SeedCache:
             piece = self._slots[slot]
             if (
                 piece is None
-                or piece.steps is not seed.steps
+                or piece.seed.steps is not seed.steps
                 or piece.seed.key != seed.key
                 or piece.day != day
                 or piece.version != version
             ):
-                piece = _Piece(version, day, seed, seed.steps, fetch(seed))
+                piece = _Piece(version, day, seed, fetch(seed))
                 self._slots[slot] = piece  # one reference swapped: safe across threads
             pieces.append(piece.near)
         return Neighbourhood.merged(pieces)

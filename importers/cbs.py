@@ -442,9 +442,6 @@ class Gemeentegrenzen:
                     fatal=False,
                 )
                 continue
-            if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-                parsed.problem(number, "geometry", str(geometry)[:40], "verwacht een Polygon of MultiPolygon")
-                continue
             try:
                 code = ids.gemeente_code(props.get("gemeentecode"))
             except ids.IdentifierError as exc:

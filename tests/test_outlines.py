@@ -42,6 +42,8 @@ def polygon(*points: list[Any]) -> dict[str, Any]:
 BROKEN: dict[str, tuple[Any, str]] = {
     "string coordinates": (polygon(*[[str(x), str(y)] for x, y in RING]), "getallen"),
     "coordinates nope": ({"type": "Polygon", "coordinates": "nope"}, "niet een tekst"),
+    "a ring of text": ({"type": "Polygon", "coordinates": ["nope"]}, "punten zijn, niet een tekst"),
+    "no geometry": (None, "Polygon of MultiPolygon, niet null"),
     "one level short": ({"type": "Polygon", "coordinates": RING}, "[lengte, breedte]"),
     "three points": (polygon([4.6, 52.3], [4.7, 52.3], [4.6, 52.3]), "minstens 4"),
     "not closed": (polygon(*RING[:-1]), "niet gesloten"),
