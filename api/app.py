@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
+from api.access_log import ACCESS
 from api.middleware import PrivacyGuard
 from api.routers import docs, health, imports, mismatch, overlap, pages, search, who_serves
 from api.routers import map as gemeente_map
@@ -56,6 +57,7 @@ def create_app(
         try:
             yield
         finally:
+            ACCESS.flush()  # the access lines still waiting for their writer
             if owned:
                 opened.close()
 

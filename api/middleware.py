@@ -6,9 +6,8 @@ question), and answered with problem+json.
 
 A plain ASGI middleware: Starlette's BaseHTTPMiddleware would cost a task and a stream per
 request. The access line is the one thing it does per request beyond passing messages on: it
-is only formatted when INFO is on for the logger, and the server (``sociale-kaart serve``)
-hands records to a queue whose writer runs in its own thread, so that a slow terminal or
-pipe never holds up the event loop.
+is noted, and written with others by a thread of its own (:mod:`api.access_log`), so that
+neither formatting it nor a slow terminal or pipe holds up the event loop.
 
 A path is logged with its control characters percent-encoded (:func:`printable`): decoded
 from ``%0A``, a newline in a path would otherwise start a forged line of the log.
@@ -19,11 +18,13 @@ from __future__ import annotations
 import json
 import logging
 import traceback
-from urllib.parse import quote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.access_log import ACCESS, printable
 from api.problems import INTERNAL
+
+__all__ = ["QUESTION_PATHS", "PrivacyGuard", "printable"]
 
 log = logging.getLogger("sociale_kaart.api")
 
@@ -31,15 +32,6 @@ log = logging.getLogger("sociale_kaart.api")
 QUESTION_PATHS = frozenset(
     {"/api/v1/who-serves", "/api/v1/network/who-serves", "/api/v1/search/providers", "/school"}
 )
-
-
-def printable(path: str) -> str:
-    """The path as one line of the log: anything that is not printable (a newline, a
-    carriage return, an escape, U+2028) percent-encoded, so that a path cannot end the line
-    and start a forged one. Almost every path is printable: that case costs one C call."""
-    if path.isprintable():
-        return path
-    return "".join(c if c.isprintable() else quote(c, safe="") for c in path)
 
 
 class PrivacyGuard:
@@ -72,8 +64,7 @@ class PrivacyGuard:
             if not started:
                 await _internal_error(path, private, guarded_send)
         finally:
-            if log.isEnabledFor(logging.INFO):
-                log.info("%s %s %s", scope["method"], printable(path), status)
+            ACCESS.note(scope["method"], path, status)
 
 
 async def _internal_error(path: str, private: bool, send: Send) -> None:

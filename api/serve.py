@@ -22,6 +22,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from api.access_log import ACCESS
 from graph.config import StoreTarget
 
 #: Where a worker process finds the store its parent was given (they share the environment).
@@ -43,7 +44,9 @@ def settings(host: str, port: int) -> dict[str, Any]:
 
 def queued_logging(level: int = logging.INFO) -> None:
     """Root logging to stderr as before (``LEVEL name: message``), written by a thread of
-    its own: a record costs the logging thread a queue put, not a write."""
+    its own: a record costs the logging thread a queue put, not a write. The access lines
+    go to the same stream in batches (:mod:`api.access_log`): one per request, the most
+    frequent by far."""
     out = logging.StreamHandler()
     out.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
@@ -53,6 +56,7 @@ def queued_logging(level: int = logging.INFO) -> None:
     into_queue.setFormatter(logging.Formatter("%(message)s"))
     logging.basicConfig(level=level, handlers=[into_queue], force=True)
     listener.start()
+    ACCESS.write_to(out.stream)
     atexit.register(listener.stop)  # what is still queued is written before the process ends
 
 

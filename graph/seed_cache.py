@@ -8,10 +8,12 @@ question joins the pieces of its seeds (:meth:`Neighbourhood.merged`).
 
 What is kept must not say who asked what: a school, a PC4 area and a need together can point
 at a child, so each piece is keyed by one seed only, never by the question, and a PC6 (a few
-addresses) is not kept at all. The pieces live in a fixed array of slots chosen by a hash of
-the seed (a direct-mapped cache), which keeps no order of arrival that could pair a school
-with the postcode asked about at the same moment; a seed that lands on a taken slot replaces
-what was there. Memory is bounded by the number of slots (``SOCIALE_KAART_SEED_CACHE``,
+addresses) is not kept at all. The pieces live in a fixed array of slots, in sets of four
+chosen by a hash of the seed (a set-associative cache); a seed whose set is full replaces one
+of its four at random. Nothing keeps an order of arrival or of use that could pair a school
+with the postcode asked about at the same moment. (With one slot per seed instead of four,
+a few thousand seeds in 8192 slots already collide for a third of them, and each collision
+walks again on every question.) Memory is bounded by the number of slots (``SOCIALE_KAART_SEED_CACHE``,
 default 8192; a piece of national data is about 7 KB, so about 60 MB when full; 0 turns it
 off).
 
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Sequence
@@ -47,6 +50,8 @@ log = logging.getLogger(__name__)
 #: the seeds whose pieces are kept: one school, one PC4 area, one need say nothing of a child
 KEPT_KINDS = frozenset({"School", "PC4", "Behoefte"})
 DEFAULT_SLOTS = 8192
+#: slots a seed may use: its set
+WAYS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,21 +83,26 @@ class SeedCache:
         equal one: a question's steps are module constants, and comparing trees of steps for
         equality would cost about what the walk does."""
         pieces = []
+        slots = self._slots
         for seed in seeds:
-            if not self._slots or seed.key.kind not in KEPT_KINDS:
+            if not slots or seed.key.kind not in KEPT_KINDS:
                 pieces.append(fetch(seed))
                 continue
-            slot = hash((seed.key, id(seed.steps), day)) % len(self._slots)
-            piece = self._slots[slot]
-            if (
-                piece is None
-                or piece.seed.steps is not seed.steps
-                or piece.seed.key != seed.key
-                or piece.day != day
-                or piece.version != version
-            ):
+            ways = min(WAYS, len(slots))
+            first = hash((seed.key, id(seed.steps), day)) % (len(slots) // ways) * ways
+            piece = None
+            for slot in range(first, first + ways):
+                held = slots[slot]
+                if held is None:
+                    break
+                if held.seed.steps is seed.steps and held.seed.key == seed.key and held.day == day:
+                    piece = held if held.version == version else None
+                    break
+            else:
+                slot = first + random.randrange(ways)  # a full set: any of its slots
+            if piece is None:
                 piece = _Piece(version, day, seed, fetch(seed))
-                self._slots[slot] = piece  # one reference swapped: safe across threads
+                slots[slot] = piece  # one reference swapped: safe across threads
             pieces.append(piece.near)
         return Neighbourhood.merged(pieces)
 

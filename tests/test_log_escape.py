@@ -4,11 +4,14 @@ attacker's choosing (``forged 200``, looking like an answered request)."""
 
 from __future__ import annotations
 
+import io
 import logging
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.access_log import EVERY, AccessLog
 from api.app import create_app
 from api.middleware import printable
 from graph.store import GraphStore
@@ -45,3 +48,35 @@ def test_a_newline_in_the_path_cannot_start_a_line_of_the_log(
 )
 def test_printable_keeps_a_path_on_one_line(path: str, logged: str) -> None:
     assert printable(path) == logged
+
+
+def test_the_servers_access_lines_are_written_in_batches_one_line_per_request() -> None:
+    """The server's way (``sociale-kaart serve``): lines gathered, then one write of whole
+    lines in the log's format, a forged newline still escaped."""
+    out = io.StringIO()
+    logger = logging.getLogger("sociale_kaart.test_access")
+    logger.setLevel(logging.INFO)
+    access = AccessLog(logger)
+    access.write_to(out)
+    access.note("GET", "/api/v1/ready", 200)
+    access.note("GET", "/api/v1/x\nforged 200", 404)
+    access.flush()
+    assert out.getvalue().splitlines() == [
+        "INFO sociale_kaart.test_access: GET /api/v1/ready 200",
+        "INFO sociale_kaart.test_access: GET /api/v1/x%0Aforged 200 404",
+    ]
+    logger.setLevel(logging.WARNING)  # INFO off: nothing is even gathered
+    access.note("GET", "/api/v1/ready", 200)
+    assert not access.lines
+
+
+def test_an_access_line_reaches_the_log_without_a_flush(caplog: pytest.LogCaptureFixture) -> None:
+    """The writer thread writes by itself, within a few of its intervals."""
+    logger = logging.getLogger("sociale_kaart.test_access_thread")
+    access = AccessLog(logger)
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        access.note("GET", "/api/v1/health", 200)
+        deadline = time.monotonic() + 20 * EVERY
+        while not caplog.records and time.monotonic() < deadline:
+            time.sleep(EVERY / 4)
+    assert [r.getMessage() for r in caplog.records] == ["GET /api/v1/health 200"]

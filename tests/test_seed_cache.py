@@ -104,3 +104,22 @@ def test_nothing_kept_pairs_a_school_with_a_home(demo: GraphStore, kept: seed_ca
         if piece.seed.key.kind == "School":
             held = {n.key.kind for n in piece.near.records()[0]}
             assert "PC6" not in held and "Behoefte" not in held
+
+
+def test_seeds_sharing_a_set_are_all_kept() -> None:
+    """Four seeds in four slots (one set): each walked once, however their hashes fall."""
+    from graph.neighbourhood import Neighbourhood, Seed
+    from graph.records import NodeKey
+
+    walked: list[str] = []
+
+    def fetch(seed: Seed) -> Neighbourhood:
+        walked.append(seed.key.id)
+        return Neighbourhood([], [])
+
+    cache = seed_cache.SeedCache(seed_cache.WAYS)
+    four = [Seed(NodeKey("School", f"0{i}AA00")) for i in range(seed_cache.WAYS)]
+    for _ in range(3):
+        for seed in four:
+            cache.neighbourhood([seed], "v1", "2025-10-01", fetch)
+    assert sorted(walked) == sorted(s.key.id for s in four)
