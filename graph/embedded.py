@@ -24,6 +24,7 @@ import networkx as nx
 
 from graph.lifecycle import GELDIG, VERMELD
 from graph.neighbourhood import BULKY, Holds, Hop, Neighbourhood, Seed, walk
+from graph.props import shared
 from graph.records import (
     ApplyResult,
     Batch,
@@ -281,6 +282,7 @@ class EmbeddedStore(GraphStore):
         the graph holds it, so that a national import never holds the plan and the graph's
         copy of it at once (about 150 MB)."""
         g = self._graph
+        pool: dict[tuple[Any, ...], dict[str, Any]] = {}
         undo: list[tuple[Any, dict[str, PropValue] | None]] = []
         for n in _consumed(nodes):
             key = n.key
@@ -297,7 +299,7 @@ class EmbeddedStore(GraphStore):
             if not had:
                 g.add_edge(k.src, k.dst, key=k.rel)
             # _succ[src][dst] and _pred[dst][src] are one dict in NetworkX: one assignment
-            g._succ[k.src][k.dst][k.rel] = {**(old or {}), **_copy(dict(e.props))}
+            g._succ[k.src][k.dst][k.rel] = shared({**(old or {}), **_copy(dict(e.props))}, pool)
         return undo
 
     def _undo(self, undo: list[tuple[Any, dict[str, PropValue] | None]]) -> None:
@@ -401,8 +403,14 @@ class EmbeddedStore(GraphStore):
                 for kind, ident, props in data["nodes"]:
                     graph.add_node(NodeKey(kind, ident), **props)
                     by_kind.setdefault(kind, set()).add(ident)
+                pool: dict[tuple[Any, ...], dict[str, Any]] = {}
+                succ = graph._succ
                 for sk, si, rel, dk, di, props in data["edges"]:
-                    graph.add_edge(NodeKey(sk, si), NodeKey(dk, di), key=rel, **props)
+                    src, dst = NodeKey(sk, si), NodeKey(dk, di)
+                    if not isinstance(props, dict):
+                        raise TypeError(f"edge {src} {rel} {dst}: properties are no object")
+                    graph.add_edge(src, dst, key=rel)
+                    succ[src][dst][rel] = shared(props, pool)
             except (KeyError, TypeError, ValueError) as exc:
                 raise StoreError(f"{self.path}: the graph file is damaged ({exc!r})") from exc
         self._graph, self._by_kind, self._stamp = graph, by_kind, stamp

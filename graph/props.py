@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 def text(props: Mapping[str, object], key: str) -> str | None:
@@ -60,3 +61,24 @@ def texts(props: Mapping[str, object], key: str) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
     return [str(value)]
+
+
+def shared(props: dict[str, Any], pool: dict[tuple[Any, ...], dict[str, Any]]) -> dict[str, Any]:
+    """One dict for every record with the very same properties, in the same order: a
+    national graph has 153,000 edges but 37,000 distinct property sets (a school's pupils
+    per gemeente, a PC4 in its gemeente, all of one source and day), and a dict of ten
+    entries costs about a kilobyte. Safe because the store never changes a record's dict in
+    place, it replaces it (``EmbeddedStore._write``), and an import's plan hands records on
+    without changing them. Properties holding a list of lists
+    (an outline) are left alone: few, and costly to compare.
+
+    >>> pool = {}
+    >>> a = shared({"bron": "DUO", "geldig": ["/"]}, pool)
+    >>> a is shared({"bron": "DUO", "geldig": ["/"]}, pool)
+    True
+    """
+    try:
+        key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in props.items())
+        return pool.setdefault(key, props)
+    except TypeError:  # a value that cannot be compared cheaply
+        return props

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.lifecycle import GELDIG, VERMELD, Run, compress, is_current, members, periods, runs_of
+from graph.props import shared
 from graph.records import (
     Batch,
     EdgeKey,
@@ -102,6 +104,7 @@ def settle(
     for (scope, version), st in sorted(batch.statements.items()):
         by_scope[scope].append((version, st))
     history = _History(batch.stated, old, new, by_scope)
+    pool: dict[tuple[Any, ...], dict[str, Any]] = {}  # edges of one source: few distinct ones
     for key in keys:
         record = batch.nodes.get(key) if isinstance(key, NodeKey) else batch.edges.get(key)
         props = history.settle_one(key, record, stored.get(key), out)
@@ -110,7 +113,7 @@ def settle(
         if isinstance(key, NodeKey):
             out.batch.nodes[key] = NodeRecord(key.kind, key.id, props)
         else:
-            out.batch.edges[key] = EdgeRecord(key.src, key.rel, key.dst, props)
+            out.batch.edges[key] = EdgeRecord(key.src, key.rel, key.dst, shared(props, pool))
     for scope in scopes:
         out.batch.nodes[NodeKey("Bron", scope)] = _bron(scope, new[scope], batch, bronnen)
     return out

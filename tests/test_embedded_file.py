@@ -212,3 +212,31 @@ def test_quick_only_when_nothing_is_being_written_or_waits_to_be_loaded(
     assert not store.quick()  # another process wrote: the next read loads the file first
     assert store.node(NodeKey("PC4", "9999")) is not None
     assert store.quick()
+
+
+def test_edges_with_the_same_properties_share_them_and_change_apart(tmp_path: Path) -> None:
+    """Two edges stated alike hold one dict of properties once loaded (memory), yet changing
+    one leaves the other as it was: a record's dict is replaced, never changed in place."""
+    from graph.records import EdgeRecord
+
+    path = tmp_path / "g.json"
+    gm = [NodeRecord("Gemeente", f"GM{i:04d}", {"naam": f"G{i}", **PROV}) for i in (1, 2, 3)]
+    alike = {"aandeel": 1.0, "geldig": ["/"], **PROV}
+    edges = [
+        EdgeRecord(
+            NodeKey("Gemeente", f"GM{i:04d}"), "OPGEGAAN_IN", NodeKey("Gemeente", "GM0003"), dict(alike)
+        )
+        for i in (1, 2)
+    ]
+    EmbeddedStore(path).apply(Batch().extend(gm, edges))
+    store = EmbeddedStore(path)  # loaded from the file
+    succ = store._graph._succ
+    one, two = (
+        succ[NodeKey("Gemeente", f"GM{i:04d}")][NodeKey("Gemeente", "GM0003")]["OPGEGAAN_IN"] for i in (1, 2)
+    )
+    assert one is two
+    changed = EdgeRecord(edges[0].src, "OPGEGAAN_IN", edges[0].dst, {**alike, "aandeel": 0.5})
+    store.apply(Batch().extend(edges=[changed]))
+    shares = {e.src.id: e.props["aandeel"] for e in store.edges(rel="OPGEGAAN_IN")}
+    assert shares == {"GM0001": 0.5, "GM0002": 1.0}
+    assert {e.src.id: e.props["aandeel"] for e in EmbeddedStore(path).edges(rel="OPGEGAAN_IN")} == shares
