@@ -92,23 +92,45 @@ def seeds(school: str, home: str, need: str) -> list[Seed]:
 
 
 class Reads:
-    """The reads the rules need, over the neighbourhood fetched for the question."""
+    """The reads the rules need, over the neighbourhood fetched for the question.
+
+    Each read is made once per question and handed out again: the rules ask the same things
+    (the home gemeente's regions for four roles and a warning, the school's gemeente for two),
+    and the lists are only read by them, never changed."""
 
     def __init__(self, near: Neighbourhood) -> None:
         self.near = near
         self.node = near.node
-        self.out = near.out
-        self.into = near.into
+        self._out: dict[tuple[NodeKey, str, str | None], list[EdgeRecord]] = {}
+        self._in: dict[tuple[NodeKey, str, str | None], list[EdgeRecord]] = {}
+        self._members: dict[NodeKey, list[tuple[NodeRecord, bool]]] = {}
+
+    def out(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
+        """The fetched edges ``rel`` from the node (to ``kind`` only), in a stable order."""
+        found = self._out.get((key, rel, kind))
+        if found is None:
+            found = self._out[key, rel, kind] = self.near.out(key, rel, kind)
+        return found
+
+    def into(self, key: NodeKey, rel: str, kind: str | None = None) -> list[EdgeRecord]:
+        """The fetched edges ``rel`` into the node (from ``kind`` only), in a stable order."""
+        found = self._in.get((key, rel, kind))
+        if found is None:
+            found = self._in[key, rel, kind] = self.near.into(key, rel, kind)
+        return found
 
     def regions(self, gemeente: NodeKey, soort: str) -> list[tuple[NodeRecord, bool]]:
         """Regions of a soort the gemeente belongs to, each with whether only in part (through
         a gemeente it absorbed that was in another region); whole memberships first."""
-        found = []
-        for e in sorted(self.out(gemeente, "HOORT_BIJ", "Regio"), key=lambda e: bool(e.props.get("deels"))):
-            region = self.node(e.dst)
-            if region is not None and region.props.get("soort") == soort:
-                found.append((region, bool(e.props.get("deels"))))
-        return found
+        members = self._members.get(gemeente)
+        if members is None:
+            members = self._members[gemeente] = []
+            edges = self.out(gemeente, "HOORT_BIJ", "Regio")
+            for e in sorted(edges, key=lambda e: bool(e.props.get("deels"))):
+                region = self.node(e.dst)
+                if region is not None:
+                    members.append((region, bool(e.props.get("deels"))))
+        return [(region, part) for region, part in members if region.props.get("soort") == soort]
 
     def named(self, key: NodeKey) -> str:
         """What to call the node in a message: its name with its code (graph.queries.names)."""
