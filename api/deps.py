@@ -26,14 +26,14 @@ async def get_store(request: Request) -> GraphStore:
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _iso_day(value: object) -> object:
+def iso_day(value: object) -> object:
     """A day only as written in the API (``2016-06-01``): pydantic would also take a number as
     seconds since 1970 (``date=0`` is 1970-01-01, ``date=2011`` an error in English), which no
     person asking about a day means.
 
-    >>> _iso_day("2016-06-01")
+    >>> iso_day("2016-06-01")
     '2016-06-01'
-    >>> _iso_day("2011")
+    >>> iso_day("2011")
     Traceback (most recent call last):
     ...
     pydantic_core._pydantic_core.PydanticCustomError: geen datum: verwacht jjjj-mm-dd
@@ -47,7 +47,7 @@ async def get_dated_store(
     request: Request,
     on: Annotated[
         date | None,
-        BeforeValidator(_iso_day),
+        BeforeValidator(iso_day),
         Query(
             alias="date",
             description="answer as on this day (YYYY-MM-DD): regions, memberships and contracts "

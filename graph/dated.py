@@ -93,15 +93,21 @@ class DatedStore(GraphStore):
 
     def neighbourhood(self, seeds: Sequence[Seed], holds: Holds = None) -> Neighbourhood:
         """Walked one seed at a time, each seed's piece kept for the next question that starts
-        there (:mod:`graph.seed_cache`); the data's version is read before any walk, so a piece
-        walked during a write is kept under the version before it and not used after."""
+        there (:mod:`graph.seed_cache`)."""
+        return Neighbourhood.merged(self.pieces(seeds))
+
+    def pieces(self, seeds: Sequence[Seed]) -> list[Neighbourhood]:
+        """Each seed's own piece of the graph on the view's day, in the order of ``seeds``,
+        kept for the next question that starts there (:mod:`graph.seed_cache`); the data's
+        version is read before any walk, so a piece walked during a write is kept under the
+        version before it and not used after."""
         day = self._iso
         version = self.store.data_version()
 
         def fetch(seed: Seed) -> Neighbourhood:
             return self.store.neighbourhood([seed], lambda props: valid_on(props, day))
 
-        return cache_for(self.store).neighbourhood(seeds, version, day, fetch)
+        return cache_for(self.store).pieces(seeds, version, day, fetch)
 
     def _gone(self, keys: set[NodeKey]) -> set[NodeKey]:
         """Which of these nodes do not hold on the day: from the store's nodes of limited

@@ -20,7 +20,7 @@ which answers the same three questions on both backends, so that their answers a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.records import EdgeRecord, NodeKey, NodeRecord
@@ -101,6 +101,9 @@ class Neighbourhood:
     _nodes: tuple[dict[NodeKey, NodeRecord], ...]
     _out: tuple[_Index, ...]
     _in: tuple[_Index, ...]
+    #: what questions worked out from this piece alone, kept as long as the piece is
+    #: (:meth:`graph.queries.question.Question.kept`); a merged neighbourhood keeps nothing
+    derived: dict[Hashable, object]
 
     def __init__(self, nodes: Iterable[NodeRecord], edges: Iterable[EdgeRecord]) -> None:
         own_out: dict[tuple[NodeKey, str], dict[NodeKey, EdgeRecord]] = defaultdict(dict)
@@ -111,6 +114,7 @@ class Neighbourhood:
         self._nodes = ({n.key: n for n in nodes},)
         self._out = (_index(own_out),)
         self._in = (_index(own_in),)
+        self.derived = {}
 
     @classmethod
     def merged(cls, pieces: Sequence[Neighbourhood]) -> Neighbourhood:
@@ -123,6 +127,7 @@ class Neighbourhood:
         whole._nodes = tuple(part for p in pieces for part in p._nodes)
         whole._out = tuple(part for p in pieces for part in p._out)
         whole._in = tuple(part for p in pieces for part in p._in)
+        whole.derived = {}
         return whole
 
     def __len__(self) -> int:

@@ -13,9 +13,12 @@ chosen by a hash of the seed (a set-associative cache); a seed whose set is full
 of its four at random. Nothing keeps an order of arrival or of use that could pair a school
 with the postcode asked about at the same moment. (With one slot per seed instead of four,
 a few thousand seeds in 8192 slots already collide for a third of them, and each collision
-walks again on every question.) Memory is bounded by the number of slots (``SOCIALE_KAART_SEED_CACHE``,
-default 8192; a piece of national data is about 7 KB, so about 60 MB when full; 0 turns it
-off).
+walks again on every question.) A piece also keeps what questions worked out from it alone (``Neighbourhood.derived``,
+see :meth:`graph.queries.question.Question.kept`): a school's board and SWV, a PC4's gemeente,
+team, regions and contracted providers for every need; it goes with the piece. Memory is
+bounded by the number of slots (``SOCIALE_KAART_SEED_CACHE``, default 8192; on national data
+a piece is about 14 KB and what is worked out from it about 5 KB more, by tracemalloc, so
+about 150 MB when full; 0 turns it off).
 
 >>> from graph.neighbourhood import Seed
 >>> from graph.records import NodeKey
@@ -76,7 +79,17 @@ class SeedCache:
         day: str,
         fetch: Callable[[Seed], Neighbourhood],
     ) -> Neighbourhood:
-        """The neighbourhood of ``seeds`` as of ``day``: each seed's piece from its slot when it
+        """The neighbourhood of ``seeds`` as of ``day``: their :meth:`pieces` joined."""
+        return Neighbourhood.merged(self.pieces(seeds, version, day, fetch))
+
+    def pieces(
+        self,
+        seeds: Sequence[Seed],
+        version: Hashable,
+        day: str,
+        fetch: Callable[[Seed], Neighbourhood],
+    ) -> list[Neighbourhood]:
+        """Each seed's piece as of ``day``, in the order of ``seeds``: from its slot when it
         was walked for this version of the data and this day, else from ``fetch`` (and kept).
 
         A hit needs the seed's steps to be the same object as when it was kept, not just an
@@ -104,7 +117,7 @@ class SeedCache:
                 piece = _Piece(version, day, seed, fetch(seed))
                 slots[slot] = piece  # one reference swapped: safe across threads
             pieces.append(piece.near)
-        return Neighbourhood.merged(pieces)
+        return pieces
 
 
 def slots_from_env() -> int:

@@ -48,7 +48,9 @@ def kept(demo: GraphStore) -> Iterator[seed_cache.SeedCache]:
 
 
 def answers(store: GraphStore) -> list[dict[str, object]]:
-    return [asdict(who_serves(store, *q, DAY)) for q in QUESTIONS]
+    """Every question, at the school's own kind and as if not at a regular school (whose SWV
+    is the home's: a rule that depends on both sides)."""
+    return [asdict(who_serves(store, *q, DAY, enrolled)) for q in QUESTIONS for enrolled in (None, False)]
 
 
 def test_kept_pieces_answer_as_a_fresh_walk(demo: GraphStore, kept: seed_cache.SeedCache) -> None:
@@ -123,3 +125,43 @@ def test_seeds_sharing_a_set_are_all_kept() -> None:
         for seed in four:
             cache.neighbourhood([seed], "v1", "2025-10-01", fetch)
     assert sorted(walked) == sorted(s.key.id for s in four)
+
+
+def _derived(cache: seed_cache.SeedCache, kind: str, id_: str) -> dict[object, object]:
+    from graph.records import NodeKey
+
+    held = [p for p in cache._slots if p is not None and p.seed.key == NodeKey(kind, id_)]
+    assert len(held) == 1, f"{kind} {id_} not kept"
+    return held[0].near.derived
+
+
+def test_what_a_side_keeps_is_the_same_whatever_else_was_asked(
+    demo: GraphStore, kept: seed_cache.SeedCache
+) -> None:
+    """What the school's piece and the home's piece keep of an answer (Question.kept) depends
+    on that side alone: asked with other homes, schools and needs, it is the same."""
+    runs = []
+    for asked in (
+        [("15UJ00", "2011", "45"), ("01WX00", "2011", "45")],
+        [("15UJ00", "1971", "dyslexie"), ("03AZ00", "2011", "dyslexie")],
+    ):
+        kept._slots = [None] * len(kept._slots)
+        for question in asked:
+            who_serves(demo, *question, DAY)
+        runs.append((_derived(kept, "School", "15UJ00"), _derived(kept, "PC4", "2011")))
+    (school_a, home_a), (school_b, home_b) = runs
+    assert school_a and home_a, "nothing derived was kept"
+    assert {"zorgplicht", "swv"} <= school_a.keys() and {"toegang", "providers"} <= home_a.keys()
+    for first, second in ((school_a, school_b), (home_a, home_b)):
+        common = first.keys() & second.keys()
+        assert common and all(first[k] == second[k] for k in common)
+    # the home keeps providers for every contracted need, not only for the one asked about
+    assert home_a["providers"] == home_b["providers"] and len(home_a["providers"]) > 1  # type: ignore[arg-type]
+
+
+def test_a_pc6_home_keeps_nothing_of_its_answer(demo: GraphStore, kept: seed_cache.SeedCache) -> None:
+    """A PC6 may decide the gemeente and the team: nothing of the home's answer is kept with
+    its PC4's piece (that piece, a PC4 area's, is still kept for the walk)."""
+    who_serves(demo, "15UJ00", "2011AB", "45", DAY)
+    assert _derived(kept, "PC4", "2011") == {}
+    assert _derived(kept, "School", "15UJ00")

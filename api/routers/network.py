@@ -16,8 +16,9 @@ from fastapi.responses import HTMLResponse
 from pydantic import ConfigDict
 
 from api.deps import DatedDep
-from api.params import NO_STORE, Enrolled, Need, Postcode, School
+from api.params import NO_STORE
 from api.problems import Problem
+from api.pupil_question import OPENAPI, PupilQuestionDep
 from api.routers.overlap import REGION_HELP
 from graph.queries.partners import swv_partners
 from graph.queries.pictures import mismatch_picture, overlap_picture
@@ -127,21 +128,15 @@ def _send(network: Network, fmt: str, response: Response, headers: dict[str, str
     response_model=NetworkOut,
     summary="Who serves this pupil, as a network picture",
     responses=RESPONSES,
+    openapi_extra=OPENAPI,
 )
-def get_who_serves_network(
-    response: Response,
-    store: DatedDep,
-    school: School,
-    postcode: Postcode,
-    need: Need,
-    enrolled: Enrolled = None,
-    format: Format = "json",
-) -> Any:
+def get_who_serves_network(response: Response, asked: PupilQuestionDep, format: Format = "json") -> Any:
     """The question in the middle; every role (zorgplicht, swv, gemeente_jeugdhulp, toegang,
     jeugdregio, leerplicht, rmc, ggd) reached along the path that proves it, the edge into it
     labelled with the role and its rule in the tooltip; contracted providers through their
     contract. The home postcode is shown as PC4 only. Sent with ``Cache-Control: no-store``."""
-    answer = who_serves(store, school, postcode, need, store.day, enrolled)
+    store = asked.store
+    answer = who_serves(store, asked.school, asked.postcode, asked.need, store.day, asked.enrolled)
     return _send(who_serves_network(answer), format, response, NO_STORE)
 
 

@@ -10,9 +10,10 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import DatedDep, answer
-from api.params import NO_STORE, Enrolled, Need, Postcode, School, model_response
+from api.deps import answer
+from api.params import NO_STORE, model_response
 from api.problems import Problem
+from api.pupil_question import OPENAPI, PupilQuestionDep
 from graph.queries.answer import Answer
 from graph.queries.who_serves import who_serves
 
@@ -27,16 +28,14 @@ router = APIRouter(tags=["who serves"])
         404: {"model": Problem, "description": "unknown school (with the closest matches), postcode or need"},
         422: {"model": Problem, "description": "a malformed school code or postcode"},
     },
+    openapi_extra=OPENAPI,
 )
-async def get_who_serves(
-    store: DatedDep,
-    school: School,
-    postcode: Postcode,
-    need: Need,
-    enrolled: Enrolled = None,
-) -> Any:
+async def get_who_serves(asked: PupilQuestionDep) -> Any:
     """Every role of the rules table (zorgplicht, swv, gemeente_jeugdhulp, toegang, jeugdregio,
     leerplicht, rmc, ggd) with its rule and the path that proves it; contracted providers for
     the need, nearest and shortest wait first; and warnings on grensverkeer and missing data."""
-    found = await answer(store, lambda: who_serves(store, school, postcode, need, store.day, enrolled))
+    store, day = asked.store, asked.store.day
+    found = await answer(
+        store, lambda: who_serves(store, asked.school, asked.postcode, asked.need, day, asked.enrolled)
+    )
     return model_response(Answer, found, NO_STORE)

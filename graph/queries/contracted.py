@@ -4,6 +4,7 @@ the neighbourhood fetched for the question."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from graph.neighbourhood import Neighbourhood
@@ -53,6 +54,44 @@ def contracted_providers(
                     name_of(g.node(buyer)),
                 )
     return sorted(found.values(), key=_rank)
+
+
+def providers_by_need(
+    g: Neighbourhood, day: date, buyers: list[NodeKey], home_pc4: NodeRecord | None
+) -> dict[str, list[Provider]]:
+    """:func:`contracted_providers` for every need the buyers' contracts cover, without the
+    distances to a school: what a home keeps (every need, so that what is kept does not say
+    which need was asked about); :func:`with_school_distances` adds the school's."""
+    needs = {
+        e.dst.id
+        for buyer in buyers
+        for c_edge in g.out(buyer, "OPDRACHTGEVER_VAN", "Contract")
+        for e in g.out(c_edge.dst, "VOOR_BEHOEFTE")
+    }
+    return {need: contracted_providers(g, need, day, buyers, home_pc4, None) for need in sorted(needs)}
+
+
+def with_school_distances(
+    g: Neighbourhood, providers: list[Provider], school_pc4: NodeRecord | None
+) -> list[Provider]:
+    """The providers with each location's distance to the school filled in (new records: the
+    kept ones are shared by every question from the same home). The order does not change:
+    it is by wait and distance to home."""
+    if school_pc4 is None:
+        return providers
+    found = []
+    for p in providers:
+        offers = [
+            replace(o, locaties=[replace(pl, km_school=_km(g, school_pc4, pl.postcode)) for pl in o.locaties])
+            for o in p.offers
+        ]
+        nearest = _nearest([pl.km_school for o in offers for pl in o.locaties])
+        found.append(replace(p, offers=offers, distance_school_km=nearest))
+    return found
+
+
+def _km(g: Neighbourhood, school_pc4: NodeRecord, pc: str) -> float | None:
+    return distance_km(school_pc4, g.node(NodeKey("PC4", pc)) if pc else None)
 
 
 def _offers(

@@ -11,9 +11,11 @@ postcode — is a :class:`graph.queries.errors.QuestionError` here, before any r
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
+from typing import TypeVar
 
 from graph import ids
 from graph.dated import DatedStore, as_of, day_of
@@ -30,6 +32,9 @@ from graph.store import GraphStore
 
 #: What a contact in an answer leaves out: where it came from is in the path, not the contact.
 HIDDEN = frozenset((*PROVENANCE_KEYS, *LIFECYCLE_KEYS))
+
+T = TypeVar("T")
+_MISSING = object()
 
 _CONTACT = out("HEEFT_CONTACT", "Contact")
 _TEAM = (out("WERKT_VOOR", "Gemeente"), out("HEEFT_CONTACT", "Contact"))
@@ -165,6 +170,27 @@ class Question:
     home_gemeente: EdgeRecord | None  # PC4 (or PC6) → gemeente, None where no source places it
     regular: bool
     warnings: list[str] = field(default_factory=list)  # what resolving the home had to assume
+    #: the pieces of the graph of the school and of a PC4 home, as kept between questions
+    sides: dict[str, Neighbourhood] = field(default_factory=dict)
+
+    def kept(self, side: str, key: Hashable, compute: Callable[[Question], T]) -> T:
+        """What ``compute`` works out from one side of the question alone — the school's
+        piece of the graph (``"school"``) or the home PC4's (``"home"``) — kept with that
+        piece for the next question from there, and forgotten with it when the data change.
+
+        Most of an answer depends on one side only (the board and SWV of a regular school,
+        the gemeente, team and regions of a home), and the same schools and postcodes are
+        asked about again and again. ``compute`` reads a question whose graph is that piece
+        alone, so what is kept cannot depend on the other side or on the need: it pairs
+        nothing of a question, like the piece itself. A PC6 home has no side kept (the PC6
+        may decide the gemeente and the team, and a PC6 is not kept)."""
+        piece = self.sides.get(side)
+        if piece is None:
+            return compute(self)
+        held = piece.derived.get(key, _MISSING)
+        if held is _MISSING:
+            held = piece.derived[key] = compute(replace(self, g=Reads(piece)))
+        return held  # type: ignore[return-value]
 
     @property
     def soort(self) -> str:
@@ -230,7 +256,8 @@ def resolve(
     dated = as_of(store, on)
     day = day_of(dated, on)
     school_id, home, need_key = _codes(school, postcode, need)
-    g = Reads(dated.neighbourhood(seeds(school_id, home, need_key)))
+    pieces = dated.pieces(seeds(school_id, home, need_key))
+    g = Reads(Neighbourhood.merged(pieces))
     school_node = g.node(NodeKey("School", school_id))
     if school_node is None:
         raise QuestionError("school", _unknown_school(dated, school_id, day), 404, _closest(dated, school_id))
@@ -244,7 +271,8 @@ def resolve(
     # SBO is the SWV's own provision within regular education: its SWV is that of its address
     regular = enrolled_regular if enrolled_regular is not None else soort in ("BAO", "SBO", "VO")
     gemeente, warnings = _home_gemeente(g, home)
-    return Question(dated, day, g, school_node, need_node, home, home_pc4, gemeente, regular, warnings)
+    sides = {"school": pieces[0], **({"home": pieces[1]} if len(home) == 4 else {})}
+    return Question(dated, day, g, school_node, need_node, home, home_pc4, gemeente, regular, warnings, sides)
 
 
 def _codes(school: str, postcode: str, need: str) -> tuple[str, str, str]:

@@ -246,17 +246,42 @@ def leerplicht(q: Question) -> Found:
     return Found(Role("leerplicht", q.home_gemeente.dst.id, name_of(gm), RULES["leerplicht"], path, contacts))
 
 
-#: The roles of an answer, in the order a reader meets them.
-ROLES: tuple[tuple[str, Callable[[Question], Found]], ...] = (
-    ("zorgplicht", zorgplicht),
-    ("swv", swv),
-    ("gemeente_jeugdhulp", gemeente_jeugdhulp),
-    ("toegang", toegang),
-    ("jeugdregio", region_role("jeugdregio")),
-    ("rmc", region_role("rmc")),
-    ("ggd", region_role("ggd")),
-    ("leerplicht", leerplicht),
+def _school_side(q: Question) -> str | None:
+    return "school"
+
+
+def _home_side(q: Question) -> str | None:
+    return "home"
+
+
+def _swv_side(q: Question) -> str | None:
+    """A regular school's SWV is the school's own; the home's SWV for a pupil elsewhere also
+    depends on the kind of school, so it is worked out for each question."""
+    return "school" if q.regular else None
+
+
+#: The roles of an answer, in the order a reader meets them, each with the side of the
+#: question it depends on alone (kept with that side: :meth:`Question.kept`), or None.
+ROLES: tuple[tuple[str, Callable[[Question], Found], Callable[[Question], str | None]], ...] = (
+    ("zorgplicht", zorgplicht, _school_side),
+    ("swv", swv, _swv_side),
+    ("gemeente_jeugdhulp", gemeente_jeugdhulp, _home_side),
+    ("toegang", toegang, _home_side),
+    ("jeugdregio", region_role("jeugdregio"), _home_side),
+    ("rmc", region_role("rmc"), _home_side),
+    ("ggd", region_role("ggd"), _home_side),
+    ("leerplicht", leerplicht, _home_side),
 )
+
+
+def roles_of(q: Question) -> list[Found]:
+    """Every role of :data:`ROLES` for the question, each from what its side keeps when the
+    rule depends on one side only."""
+    found = []
+    for name, rule, side_of in ROLES:
+        side = side_of(q)
+        found.append(q.kept(side, name, rule) if side else rule(q))
+    return found
 
 
 def no_home_gemeente(q: Question) -> list[str]:
@@ -288,10 +313,10 @@ def other_gemeente(q: Question) -> list[str]:
 
 def other_swv(q: Question) -> list[str]:
     """A regular school in another SWV than the home's: support runs through the school's."""
-    swvs = school_swvs(q) if q.regular else []
+    swvs = q.kept("school", "swvs", school_swvs) if q.regular else []
     if not swvs:
         return []
-    home_swvs = {e.dst.id for e in swv_edges(q.g, q.home_pc4, q.home_gemeenten, q.sector)}
+    home_swvs = q.kept("home", "swvs per sector", _home_swvs)[q.sector]
     if not home_swvs or swvs[0].dst.id in home_swvs:
         return []
     return [
@@ -301,12 +326,18 @@ def other_swv(q: Question) -> list[str]:
     ]
 
 
+def _home_swvs(q: Question) -> dict[str, frozenset[str]]:
+    """The ids of the home's SWVs in each sector (both: what is kept must not say which)."""
+    return {
+        sector: frozenset(e.dst.id for e in swv_edges(q.g, q.home_pc4, q.home_gemeenten, sector))
+        for sector in ("PO", "VO")
+    }
+
+
 def other_jeugdregio(q: Question) -> list[str]:
     """School and home in different jeugdregio's: the home's bought care applies."""
-    if not q.school_gemeenten:
-        return []
-    school_jr = {r.key for r, _ in q.g.regions(q.school_gemeenten[0], "jeugdregio")}
-    home_jr = {r.key for r in q.jeugdregios}
+    school_jr = q.kept("school", "jeugdregio's", _school_jeugdregios)
+    home_jr = q.kept("home", "jeugdregio's", lambda home: frozenset(r.key for r in home.jeugdregios))
     if not school_jr or not home_jr or school_jr & home_jr:
         return []
     return [
@@ -315,6 +346,12 @@ def other_jeugdregio(q: Question) -> list[str]:
         f"{', '.join(q.g.named(k) for k in sorted(home_jr))}): "
         "de ingekochte zorg van de jeugdregio van het woonadres geldt."
     ]
+
+
+def _school_jeugdregios(q: Question) -> frozenset[NodeKey]:
+    if not q.school_gemeenten:
+        return frozenset()
+    return frozenset(r.key for r, _ in q.g.regions(q.school_gemeenten[0], "jeugdregio"))
 
 
 #: What the answer says about home and school lying apart, or the home lying nowhere known.

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.queries.answer import Answer
-from graph.queries.contracted import contracted_providers
-from graph.queries.question import resolve
-from graph.queries.roles import BORDERS, ROLES
+from graph.queries.answer import Answer, Provider
+from graph.queries.contracted import contracted_providers, providers_by_need, with_school_distances
+from graph.queries.question import Question, resolve
+from graph.queries.roles import BORDERS, roles_of
+from graph.records import NodeKey
 from graph.store import GraphStore
 
 
@@ -72,14 +73,13 @@ def who_serves(
     ['Grensverkeer: de school ligt in Voorbeeldstad (GM9991), het ']
     """
     q = resolve(store, school, postcode, need, on, enrolled_regular)
-    found = [rule(q) for _, rule in ROLES]
+    found = roles_of(q)
     warnings = [
         *q.warnings,
         *(w for f in found for w in f.warnings),
         *(w for check in BORDERS for w in check(q)),
     ]
-    buyers = [*q.home_gemeenten, *(r.key for r in q.jeugdregios)]
-    providers = contracted_providers(q.g.near, q.need.id, q.day, buyers, q.home_pc4, q.school_pc4_node)
+    providers = _providers(q)
     need_naam = q.need.props.get("naam")
     return Answer(
         q.school.id,
@@ -93,3 +93,21 @@ def who_serves(
         f"{q.school.props.get('naam') or 'School'} ({q.school.id})",
         str(need_naam) if need_naam else None,
     )
+
+
+def _providers(q: Question) -> list[Provider]:
+    """The contracted providers for the question's need: from what its home keeps for every
+    need (then the school's distances added), or worked out for this question alone (a PC6)."""
+    if "home" not in q.sides:
+        return contracted_providers(q.g.near, q.need.id, q.day, _buyers(q), q.home_pc4, q.school_pc4_node)
+    by_need = q.kept("home", "providers", _every_need)
+    return with_school_distances(q.g.near, by_need.get(q.need.id, []), q.school_pc4_node)
+
+
+def _every_need(home: Question) -> dict[str, list[Provider]]:
+    return providers_by_need(home.g.near, home.day, _buyers(home), home.home_pc4)
+
+
+def _buyers(q: Question) -> list[NodeKey]:
+    """Who buys care for the home: its gemeente, then its jeugdregio's."""
+    return [*q.home_gemeenten, *(r.key for r in q.jeugdregios)]
