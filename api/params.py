@@ -1,6 +1,6 @@
 """Query parameters that several endpoints share, declared once so that they read, validate
-and document the same everywhere: the pupil's question (school, postcode, need, date,
-enrolled), paging, and the problem+json answer to a question that cannot be answered."""
+and document the same everywhere: a postcode and a need (the whole pupil's question is read in
+one step by :mod:`api.pupil_question`), paging, and the answer's serialisation."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from pydantic import TypeAdapter
 #: Answers to a pupil's question may identify the child: no cache anywhere may keep them.
 NO_STORE = {"Cache-Control": "no-store"}
 
-School = Annotated[str, Query(description="BRIN + vestigingscode", examples=["15UJ00"])]
-Postcode = Annotated[str, Query(description="home postcode, PC6 or PC4", examples=["2011AB"])]
-Need = Annotated[str, Query(description="iJw category (45) or education need (dyslexie)", examples=["45"])]
-Enrolled = Annotated[
-    bool | None, Query(description="enrolled at a regular school; default: from the school's kind")
-]
+#: what the pupil's question's parameters say (here and in :mod:`api.pupil_question`)
+POSTCODE_TEXT = "home postcode, PC6 or PC4"
+NEED_TEXT = "iJw category (45) or education need (dyslexie)"
+
+Postcode = Annotated[str, Query(description=POSTCODE_TEXT, examples=["2011AB"])]
+Need = Annotated[str, Query(description=NEED_TEXT, examples=["45"])]
 
 Page = Annotated[int, Query(ge=1, description="page number, from 1", examples=[1])]
 Size = Annotated[int, Query(ge=1, le=200, description="items per page, at most 200", examples=[20])]

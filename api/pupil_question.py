@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from api.deps import iso_day
+from api.params import NEED_TEXT, POSTCODE_TEXT
 from graph.dated import DatedStore, as_of
 
 
@@ -29,8 +30,8 @@ class Asked(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=False)
 
     school: Annotated[str, Field(description="BRIN + vestigingscode", examples=["15UJ00"])]
-    postcode: Annotated[str, Field(description="home postcode, PC6 or PC4", examples=["2011AB"])]
-    need: Annotated[str, Field(description="iJw category (45) or education need (dyslexie)", examples=["45"])]
+    postcode: Annotated[str, Field(description=POSTCODE_TEXT, examples=["2011AB"])]
+    need: Annotated[str, Field(description=NEED_TEXT, examples=["45"])]
     enrolled: Annotated[
         bool | None, Field(description="enrolled at a regular school; default: from the school's kind")
     ] = None
