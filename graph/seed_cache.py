@@ -13,8 +13,10 @@ chosen by a hash of the seed (a set-associative cache); a seed whose set is full
 of its four at random. Nothing keeps an order of arrival or of use that could pair a school
 with the postcode asked about at the same moment. (With one slot per seed instead of four,
 a few thousand seeds in 8192 slots already collide for a third of them, and each collision
-walks again on every question.) A piece also keeps what questions worked out from it alone (``Neighbourhood.derived``,
-see :meth:`graph.queries.question.Question.kept`): a school's board and SWV, a PC4's gemeente,
+walks again on every question.)
+
+A piece also keeps what questions worked out from it alone (``Neighbourhood.derived``, see
+:meth:`graph.queries.question.Question.kept`): a school's board and SWV, a PC4's gemeente,
 team, regions and contracted providers for every need; it goes with the piece. Memory is
 bounded by the number of slots (``SOCIALE_KAART_SEED_CACHE``, default 8192; on national data
 a piece is about 14 KB and what is worked out from it about 5 KB more, by tracemalloc, so
