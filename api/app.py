@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from api import problems
 from api.access_log import ACCESS
@@ -21,6 +22,13 @@ from graph.config import StoreTarget
 from graph.store import GraphStore
 
 log = logging.getLogger("sociale_kaart.api")
+
+
+#: FastAPI's own OpenTelemetry, off whatever the process configures: a span would carry the
+#: query string (``url.query``: a pupil's school, postcode and need) and its logs the
+#: messages of exceptions, which may quote the question. Off, a request also skips the
+#: check of which providers are set up (three lookups per request).
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
 
 
 def settle_memory() -> None:
@@ -68,13 +76,14 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served by api.routers.docs, without a CDN
         redoc_url=None,
+        telemetry=NO_TELEMETRY,
     )
     app.state.api_key = api_key if api_key is not None else os.environ.get("SOCIALE_KAART_API_KEY")
     problems.install(app, pages.error_page)
     imports.install_refusal_handler(app)
+    app.include_router(who_serves.router, prefix="/api/v1")
     app.include_router(health.router, prefix="/api/v1")
     app.include_router(imports.router, prefix="/api/v1")
-    app.include_router(who_serves.router, prefix="/api/v1")
     app.include_router(overlap.router, prefix="/api/v1")
     app.include_router(mismatch.router, prefix="/api/v1")
     app.include_router(network_pictures.router, prefix="/api/v1")

@@ -6,18 +6,17 @@ A question (school + home postcode + need) can identify a child, so the answer c
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
 from api.deps import answer
+from api.lean_route import LeanRoute
 from api.params import NO_STORE, model_response
 from api.problems import Problem
-from api.pupil_question import OPENAPI, PupilQuestionDep
+from api.pupil_question import OPENAPI, pupil_question
 from graph.queries.answer import Answer
 from graph.queries.who_serves import who_serves
 
-router = APIRouter(tags=["who serves"])
+router = APIRouter(tags=["who serves"], route_class=LeanRoute)
 
 
 @router.get(
@@ -30,10 +29,11 @@ router = APIRouter(tags=["who serves"])
     },
     openapi_extra=OPENAPI,
 )
-async def get_who_serves(asked: PupilQuestionDep) -> Any:
+async def get_who_serves(request: Request) -> Response:
     """Every role of the rules table (zorgplicht, swv, gemeente_jeugdhulp, toegang, jeugdregio,
     leerplicht, rmc, ggd) with its rule and the path that proves it; contracted providers for
     the need, nearest and shortest wait first; and warnings on grensverkeer and missing data."""
+    asked = await pupil_question(request)
     store, day = asked.store, asked.store.day
     found = await answer(
         store, lambda: who_serves(store, asked.school, asked.postcode, asked.need, day, asked.enrolled)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from graph.records import NodeKey, NodeRecord
 
@@ -87,8 +88,12 @@ REL_WORDS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=16_384)
 def label_of(kind: str, ident: str, naam: str | None, soort: str | None = None) -> str:
-    """The name with the code beside it, or the kind and code when no name is known."""
+    """The name with the code beside it, or the kind and code when no name is known.
+
+    Kept per (kind, code, name, kind of region): an answer names some ten parties, most of
+    them the same from one question to the next, and a label depends on nothing else."""
     code = human_code(kind, ident)
     word = REGIO_WORD.get(soort or "", "Regio") if kind == "Regio" else KIND_WORD.get(kind, kind)
     if not naam or naam == ident:
