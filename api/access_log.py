@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 from collections import deque
 from typing import TextIO
 from urllib.parse import quote
@@ -48,7 +49,6 @@ class AccessLog:
         self.stream: TextIO | None = None
         self.lines: deque[tuple[str, str, int]] = deque()
         self.dropped = 0
-        self._wake = threading.Event()
         self._writer: threading.Thread | None = None
         self._start = threading.Lock()
         self._write = threading.Lock()
@@ -97,7 +97,7 @@ class AccessLog:
 
     def _run(self) -> None:
         while True:
-            self._wake.wait(EVERY)
+            time.sleep(EVERY)
             self.flush()
 
 

@@ -11,9 +11,11 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
 from api.app import create_app
 from api.cli import demo_files
+from graph.queries.answer import Answer
 from graph.queries.errors import QuestionError
 from graph.queries.who_serves import who_serves
 from graph.store import GraphStore
@@ -104,6 +106,26 @@ def test_http_contract(demo: GraphStore, caplog: pytest.LogCaptureFixture) -> No
     # the server's own logs (the test client logs its URLs itself: that is the caller's side)
     logged = " ".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
     assert "/api/v1/who-serves" in logged and "2011AB" not in logged  # the question is never logged
+
+
+def test_the_answer_is_written_as_its_response_model_says(demo: GraphStore) -> None:
+    """The endpoint writes its answer with orjson (api.params.dataclass_response): the bytes
+    must be those of the response model's own serialisation, for every kind of answer."""
+    schools = sorted(n.id for n in demo.nodes("School"))[:8]
+    homes = [*sorted(n.id for n in demo.nodes("PC4"))[:4], "2011AB"]
+    asked = [(s, h, need) for s in schools for h in homes for need in ("45", "dyslexie")]
+    by_schema = TypeAdapter(Answer)
+    compared = 0
+    with TestClient(create_app(demo)) as client:
+        for school, home, need in asked:
+            params = {"school": school, "postcode": home, "need": need, "date": "2025-10-01"}
+            got = client.get("/api/v1/who-serves", params=params)
+            if got.status_code != 200:
+                continue
+            expected = by_schema.dump_json(who_serves(demo, school, home, need, date(2025, 10, 1)))
+            assert got.content == expected, params
+            compared += 1
+    assert compared >= len(asked) // 2
 
 
 @needs_shared

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import answer
 from api.lean_route import LeanRoute
-from api.params import NO_STORE, model_response
+from api.params import NO_STORE, dataclass_response
 from api.problems import Problem
 from api.pupil_question import OPENAPI, pupil_question
 from graph.queries.answer import Answer
@@ -38,4 +38,4 @@ async def get_who_serves(request: Request) -> Response:
     found = await answer(
         store, lambda: who_serves(store, asked.school, asked.postcode, asked.need, day, asked.enrolled)
     )
-    return model_response(Answer, found, NO_STORE)
+    return dataclass_response(found, NO_STORE)
